@@ -1,0 +1,81 @@
+//! `calcmine extract`: one row per mention, streamed.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
+use crate::error::Result;
+use crate::input::{Flow, ReadStats};
+use crate::model::Status;
+use crate::output::{Sink, TableWriter};
+use crate::pipeline::Engine;
+use crate::schema::MentionField;
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+pub fn run(a: ExtractArgs) -> Result<u8> {
+    let started = Instant::now();
+    let engine = Engine::new(a.lexicon.load()?);
+    let fields = MentionField::columns(a.output.no_text);
+    let sink = Sink::open(a.output.output.as_deref())?;
+    let mut out = TableWriter::new(
+        sink,
+        a.output.format,
+        fields.iter().map(|f| f.name()).collect(),
+    )?;
+    let mut stats = ReadStats::default();
+    let counter = Arc::new(AtomicU64::new(0));
+    let (mut mentions, mut present) = (0u64, 0u64);
+    let mut failure = None;
+    crate::run::run(
+        &engine,
+        &a.input.inputs(),
+        &a.run.run_options(),
+        &mut stats,
+        &counter,
+        &mut |r| {
+            for m in &r.mentions {
+                mentions += 1;
+                if m.status == Status::Present {
+                    present += 1;
+                }
+                let row: Vec<_> = fields.iter().map(|f| f.value(m)).collect();
+                if let Err(e) = out.row(&row) {
+                    failure = Some(e);
+                    return Flow::Break(());
+                }
+            }
+            Flow::Continue(())
+        },
+    );
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    out.finish()?;
+    let errors = report_stats(
+        &stats,
+        a.run.quiet,
+        &format!(", {mentions} mentions ({present} present)"),
+        started.elapsed().as_secs_f64(),
+    );
+    Ok(if errors {
+        2
+    } else if present > 0 {
+        0
+    } else {
+        1
+    })
+}

@@ -1,0 +1,130 @@
+//! Assertion: a ConText-style engine (Harkema et al. 2009; NegEx, Chapman et al. 2001) deciding,
+//! within one sentence, whether each target is negated, uncertain, historical, hypothetical, or
+//! experienced by someone other than the patient.
+//!
+//! Triggers come from the lexicon with a category, a direction and a scope limit in words.
+//! Pseudo-triggers ("no change") win over the triggers they contain by leftmost-longest
+//! selection, and terminators ("but", "which", and a semicolon) end scopes. It knows nothing of
+//! calcification: targets are just spans, so the engine serves any concept (`--targets`).
+
+use crate::lexicon::{Category, Direction, Lexicon, TriggerEntry};
+use crate::matcher::Hit;
+
+/// A compiled trigger rule.
+#[derive(Debug, Clone)]
+struct Rule {
+    category: Category,
+    direction: Direction,
+    max_scope: usize,
+    sections: Vec<String>,
+    ends: Vec<Category>,
+}
+
+/// The assertion of one target.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Assertion {
+    pub negated: bool,
+    pub uncertain: bool,
+    pub historical: bool,
+    pub hypothetical: bool,
+    /// true when the experiencer is someone other than the patient
+    pub other_experiencer: bool,
+    /// The triggers that applied: (category, start, end) in the normalized sentence.
+    pub triggers: Vec<(Category, usize, usize)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContextEngine {
+    rules: Vec<Rule>,
+}
+
+impl ContextEngine {
+    pub fn new(lex: &Lexicon) -> ContextEngine {
+        let rules = lex
+            .triggers
+            .iter()
+            .map(|t: &TriggerEntry| Rule {
+                category: t.category,
+                direction: t.direction,
+                max_scope: t.max_scope.unwrap_or_else(|| lex.default_scope(t.category)),
+                sections: t.sections.clone(),
+                ends: t.ends.clone(),
+            })
+            .collect();
+        ContextEngine { rules }
+    }
+
+    /// Is trigger `i` a pseudo-trigger or terminator (kept in the selection, never asserting)?
+    pub fn category(&self, i: u32) -> Category {
+        self.rules[i as usize].category
+    }
+
+    /// Assert each target span of a normalized sentence.
+    ///
+    /// `triggers` are the trigger hits after leftmost-longest selection (keys index
+    /// `lex.triggers`) and with hits overlapping targets removed; `targets` are target spans in
+    /// the same normalized text.
+    pub fn assert(
+        &self,
+        text: &str,
+        triggers: &[Hit<u32>],
+        targets: &[(usize, usize)],
+        section: &str,
+    ) -> Vec<Assertion> {
+        let bytes = text.as_bytes();
+        // word index of a byte position = number of spaces before it (text is normalized)
+        let spaces: Vec<usize> = memchr::memchr_iter(b' ', bytes).collect();
+        let word = |pos: usize| spaces.partition_point(|&s| s < pos);
+        // hard clause boundaries: semicolons
+        let semis: Vec<usize> = memchr::memchr_iter(b';', bytes).collect();
+        let terminators: Vec<(usize, usize, &Rule)> = triggers
+            .iter()
+            .filter(|h| self.rules[h.key as usize].category == Category::Terminate)
+            .map(|h| (h.start, h.end, &self.rules[h.key as usize]))
+            .collect();
+        let blocked = |from: usize, to: usize, cat: Category| -> bool {
+            semis.iter().any(|&p| p >= from && p < to)
+                || terminators.iter().any(|(s, e, r)| {
+                    *s >= from && *e <= to && (r.ends.is_empty() || r.ends.contains(&cat))
+                })
+        };
+        targets
+            .iter()
+            .map(|&(ts, te)| {
+                let mut a = Assertion::default();
+                let t_first = word(ts);
+                let t_last = word(te.saturating_sub(1));
+                for h in triggers {
+                    let r = &self.rules[h.key as usize];
+                    if matches!(r.category, Category::Pseudo | Category::Terminate) {
+                        continue;
+                    }
+                    if !r.sections.is_empty() && !r.sections.iter().any(|s| s == section) {
+                        continue;
+                    }
+                    let forward = matches!(r.direction, Direction::Forward | Direction::Both)
+                        && h.end <= ts
+                        && t_first.saturating_sub(word(h.end.saturating_sub(1))) <= r.max_scope
+                        && !blocked(h.end, ts, r.category);
+                    let backward = matches!(r.direction, Direction::Backward | Direction::Both)
+                        && te <= h.start
+                        && word(h.start).saturating_sub(t_last) <= r.max_scope
+                        && !blocked(te, h.start, r.category);
+                    if !(forward || backward) {
+                        continue;
+                    }
+                    match r.category {
+                        Category::Negated => a.negated = true,
+                        Category::Uncertain => a.uncertain = true,
+                        Category::Historical => a.historical = true,
+                        Category::Hypothetical => a.hypothetical = true,
+                        Category::Experiencer => a.other_experiencer = true,
+                        Category::Pseudo | Category::Terminate => {}
+                    }
+                    a.triggers.push((r.category, h.start, h.end));
+                }
+                a
+            })
+            .collect()
+    }
+}

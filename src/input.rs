@@ -1,0 +1,677 @@
+//! Reading reports: stdin, `.txt` files, directories of them, `.csv` / `.tsv` and `.jsonl`
+//! tables, and `.gz` versions of all of these.
+//!
+//! Every record becomes one [`Report`]. Nothing is dropped: a malformed CSV row or JSON line
+//! becomes a report with `error` set (and is reported with file and line), invalid UTF-8 is
+//! decoded lossily and counted.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::Report;
+use crate::text::decode_lossy;
+
+/// Column names tried, in order, when `--id-col` is not given.
+pub const DEFAULT_ID_COLS: &[&str] = &["report_id", "id", "note_id", "uid"];
+/// Column names tried, in order, when `--text-col` is not given.
+pub const DEFAULT_TEXT_COLS: &[&str] = &["text", "report", "report_text"];
+
+/// How to read a non-file input (stdin), or to override what a file's extension says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// the whole stream (or file) is one report
+    Txt,
+    /// one report per line
+    Lines,
+    Csv,
+    Tsv,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    pub id_col: Option<String>,
+    /// Text columns, each becoming a section named after it, in this order.
+    pub text_cols: Vec<String>,
+    /// Force a format (stdin defaults to `txt`, or `lines` with `--lines`).
+    pub format: Option<InputFormat>,
+}
+
+/// Counts kept while reading, for the run summary.
+#[derive(Debug, Clone, Default)]
+pub struct ReadStats {
+    pub reports: u64,
+    pub failed: u64,
+    pub invalid_utf8: u64,
+    pub bytes: u64,
+    pub errors: Vec<String>,
+}
+
+/// What to do after a report: go on, or stop reading (a closed pipe downstream).
+pub type Flow = std::ops::ControlFlow<()>;
+
+/// The files an input path stands for: itself, or for a directory every `.txt` (and `.txt.gz`)
+/// below it, sorted.
+pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
+    if path.as_os_str() == "-" {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                if name.ends_with(".txt") || name.ends_with(".txt.gz") {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Total size in bytes of the input files (for progress), when known.
+pub fn total_bytes(paths: &[PathBuf]) -> Option<u64> {
+    let mut total = 0;
+    for p in paths {
+        if p.as_os_str() == "-" {
+            return None;
+        }
+        total += std::fs::metadata(p).ok()?.len();
+    }
+    Some(total)
+}
+
+fn format_of(path: &Path, opts: &InputOptions) -> (InputFormat, bool) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let gz = name.ends_with(".gz");
+    let base = name.trim_end_matches(".gz");
+    if let Some(f) = opts.format {
+        return (f, gz);
+    }
+    let f = if base.ends_with(".csv") {
+        InputFormat::Csv
+    } else if base.ends_with(".tsv") || base.ends_with(".tab") {
+        InputFormat::Tsv
+    } else if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
+        InputFormat::Jsonl
+    } else {
+        InputFormat::Txt
+    };
+    (f, gz)
+}
+
+/// A byte-counting reader, so progress can show MB read.
+pub struct Counting<R> {
+    inner: R,
+    pub count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Open a path (or `-` for stdin) for reading, decompressing `.gz`. `counter` counts the bytes
+/// read from disk (compressed size for `.gz`).
+pub fn open(
+    path: &Path,
+    counter: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> Result<Box<dyn BufRead + Send>> {
+    let gz = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
+    let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
+    };
+    let counted = Counting {
+        inner: raw,
+        count: counter.clone(),
+    };
+    Ok(if gz {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, counted)),
+        ))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 16, counted))
+    })
+}
+
+fn stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    match name.rfind('.') {
+        Some(i) if i > 0 => name[..i].to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// Read every report of every input, in order, calling `f` for each. Errors that stop one input
+/// (a missing file) are recorded in `stats.errors` and reading goes on with the next input.
+pub fn read_reports(
+    inputs: &[PathBuf],
+    opts: &InputOptions,
+    stats: &mut ReadStats,
+    counter: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+    f: &mut dyn FnMut(Report) -> Flow,
+) {
+    let stdin_only = [PathBuf::from("-")];
+    let inputs = if inputs.is_empty() {
+        &stdin_only[..]
+    } else {
+        inputs
+    };
+    for input in inputs {
+        let files = match expand(input) {
+            Ok(v) => v,
+            Err(e) => {
+                stats.errors.push(e.to_string());
+                continue;
+            }
+        };
+        for path in files {
+            match read_file(&path, opts, stats, counter, f) {
+                Ok(Flow::Break(())) => return,
+                Ok(Flow::Continue(())) => {}
+                Err(e) => stats.errors.push(e.to_string()),
+            }
+        }
+    }
+}
+
+fn shown(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn read_file(
+    path: &Path,
+    opts: &InputOptions,
+    stats: &mut ReadStats,
+    counter: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+    f: &mut dyn FnMut(Report) -> Flow,
+) -> Result<Flow> {
+    let is_stdin = path.as_os_str() == "-";
+    let (fmt, _) = format_of(path, opts);
+    let mut reader = open(path, counter)?;
+    let file = shown(path);
+    let mut emit = |mut r: Report, stats: &mut ReadStats| -> Flow {
+        stats.reports += 1;
+        stats.bytes += r.text.len() as u64;
+        stats.invalid_utf8 += r.invalid_utf8 as u64;
+        if let Some(e) = &r.error {
+            stats.failed += 1;
+            stats
+                .errors
+                .push(format!("{}:{} (record {}): {}", file, r.line, r.record, e));
+        }
+        if r.source.is_empty() {
+            r.source = file.clone();
+        }
+        f(r)
+    };
+    match fmt {
+        InputFormat::Txt => {
+            let mut buf = Vec::new();
+            reader
+                .read_to_end(&mut buf)
+                .map_err(|e| Error::io(path, e))?;
+            let (text, bad) = decode_lossy(buf);
+            let id = if is_stdin {
+                "stdin".to_string()
+            } else {
+                stem(path)
+            };
+            Ok(emit(
+                Report {
+                    id,
+                    text,
+                    line: 1,
+                    record: 1,
+                    invalid_utf8: bad,
+                    ..Default::default()
+                },
+                stats,
+            ))
+        }
+        InputFormat::Lines => {
+            let mut n = 0u64;
+            let mut buf = Vec::new();
+            let prefix = if is_stdin {
+                String::new()
+            } else {
+                format!("{}:", stem(path))
+            };
+            loop {
+                buf.clear();
+                let got = reader
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| Error::io(path, e))?;
+                if got == 0 {
+                    return Ok(Flow::Continue(()));
+                }
+                n += 1;
+                while buf.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+                    buf.pop();
+                }
+                let (text, bad) = decode_lossy(std::mem::take(&mut buf));
+                let r = Report {
+                    id: format!("{prefix}{n}"),
+                    text,
+                    line: n,
+                    record: n,
+                    invalid_utf8: bad,
+                    ..Default::default()
+                };
+                if emit(r, stats).is_break() {
+                    return Ok(Flow::Break(()));
+                }
+            }
+        }
+        InputFormat::Csv | InputFormat::Tsv => read_table(
+            reader,
+            path,
+            &file,
+            fmt == InputFormat::Tsv,
+            opts,
+            stats,
+            &mut emit,
+        ),
+        InputFormat::Jsonl => read_jsonl(reader, &file, opts, stats, &mut emit),
+    }
+}
+
+/// The id column (if any) and the text columns (index, section name) of a table.
+type Columns = (Option<usize>, Vec<(usize, String)>);
+
+/// Resolve the id column and text columns of a header.
+fn resolve_columns(header: &[String], opts: &InputOptions, file: &str) -> Result<Columns> {
+    let find = |name: &str| {
+        header.iter().position(|h| h.trim() == name).or_else(|| {
+            header
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name))
+        })
+    };
+    let id = match &opts.id_col {
+        Some(c) => Some(find(c).ok_or_else(|| {
+            Error::Usage(format!(
+                "{file}: no id column `{c}` (columns: {})",
+                header.join(", ")
+            ))
+        })?),
+        None => DEFAULT_ID_COLS.iter().find_map(|c| find(c)),
+    };
+    let mut texts = Vec::new();
+    if opts.text_cols.is_empty() {
+        let t = DEFAULT_TEXT_COLS
+            .iter()
+            .find_map(|c| find(c))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "{file}: no text column; name one with --text-col (looked for {}; columns: {})",
+                    DEFAULT_TEXT_COLS.join(", "),
+                    header.join(", ")
+                ))
+            })?;
+        texts.push((t, header[t].trim().to_string()));
+    } else {
+        for c in &opts.text_cols {
+            let t = find(c).ok_or_else(|| {
+                Error::Usage(format!(
+                    "{file}: no text column `{c}` (columns: {})",
+                    header.join(", ")
+                ))
+            })?;
+            texts.push((t, c.clone()));
+        }
+    }
+    Ok((id, texts))
+}
+
+/// Join text fields into one report text; each field becomes a section (a column) starting at
+/// its offset. Fields are separated by a blank line so no sentence spans two of them.
+fn assemble(fields: Vec<(String, String)>) -> (String, Vec<(usize, String)>) {
+    let mut text = String::new();
+    let mut cols = Vec::with_capacity(fields.len());
+    for (name, value) in fields {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        cols.push((text.len(), name));
+        text.push_str(&value);
+    }
+    (text, cols)
+}
+
+fn read_table(
+    reader: Box<dyn BufRead + Send>,
+    path: &Path,
+    file: &str,
+    tsv: bool,
+    opts: &InputOptions,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report, &mut ReadStats) -> Flow,
+) -> Result<Flow> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(if tsv { b'\t' } else { b',' })
+        .flexible(false)
+        .quoting(true)
+        .from_reader(reader);
+    let header: Vec<String> = rdr
+        .byte_headers()
+        .map_err(|e| {
+            Error::input(
+                crate::error::Location {
+                    file: file.into(),
+                    line: Some(1),
+                    record: None,
+                },
+                e.to_string(),
+            )
+        })?
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .to_string()
+        })
+        .collect();
+    let (id_col, text_cols) = resolve_columns(&header, opts, file)?;
+    let _ = path;
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0u64;
+    loop {
+        let pos_line = rdr.position().line() + 1;
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => return Ok(Flow::Continue(())),
+            Ok(true) => {
+                n += 1;
+                let line = record.position().map(|p| p.line()).unwrap_or(pos_line);
+                let mut bad = 0;
+                let id = match id_col.and_then(|i| record.get(i)) {
+                    Some(b) => {
+                        let (s, k) = decode_lossy(b.to_vec());
+                        bad += k;
+                        s
+                    }
+                    None => n.to_string(),
+                };
+                let mut fields = Vec::with_capacity(text_cols.len());
+                for (i, name) in &text_cols {
+                    let (s, k) = decode_lossy(record.get(*i).unwrap_or_default().to_vec());
+                    bad += k;
+                    fields.push((name.clone(), s));
+                }
+                let (text, columns) = assemble(fields);
+                let r = Report {
+                    id,
+                    text,
+                    columns,
+                    line,
+                    record: n,
+                    invalid_utf8: bad,
+                    ..Default::default()
+                };
+                if emit(r, stats).is_break() {
+                    return Ok(Flow::Break(()));
+                }
+            }
+            Err(e) => {
+                n += 1;
+                let line = e.position().map(|p| p.line()).unwrap_or(pos_line);
+                let msg = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => {
+                        format!("malformed row: {len} fields where the header has {expected_len}")
+                    }
+                    csv::ErrorKind::Io(io) => {
+                        return Err(Error::io(path, io::Error::new(io.kind(), io.to_string())))
+                    }
+                    _ => format!("malformed row: {e}"),
+                };
+                // keep whatever id the row has, so the report can still be found
+                let id = id_col
+                    .and_then(|i| record.get(i))
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("{file}:{line}"));
+                let r = Report {
+                    id,
+                    line,
+                    record: n,
+                    error: Some(msg),
+                    ..Default::default()
+                };
+                if emit(r, stats).is_break() {
+                    return Ok(Flow::Break(()));
+                }
+            }
+        }
+    }
+}
+
+fn json_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+fn read_jsonl(
+    mut reader: Box<dyn BufRead + Send>,
+    file: &str,
+    opts: &InputOptions,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report, &mut ReadStats) -> Flow,
+) -> Result<Flow> {
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    let mut n = 0u64;
+    loop {
+        buf.clear();
+        let got = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::io(file, e))?;
+        if got == 0 {
+            return Ok(Flow::Continue(()));
+        }
+        line += 1;
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        n += 1;
+        let (s, bad) = decode_lossy(std::mem::take(&mut buf));
+        let r = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&s) {
+            Err(e) => Report {
+                id: format!("{file}:{line}"),
+                line,
+                record: n,
+                invalid_utf8: bad,
+                error: Some(format!("malformed JSON line: {e}")),
+                ..Default::default()
+            },
+            Ok(obj) => {
+                let get = |k: &str| {
+                    obj.get(k).or_else(|| {
+                        obj.iter()
+                            .find(|(kk, _)| kk.eq_ignore_ascii_case(k))
+                            .map(|(_, v)| v)
+                    })
+                };
+                let id = match &opts.id_col {
+                    Some(c) => get(c).and_then(json_text),
+                    None => DEFAULT_ID_COLS
+                        .iter()
+                        .find_map(|c| get(c).and_then(json_text)),
+                }
+                .unwrap_or_else(|| n.to_string());
+                let names: Vec<String> = if opts.text_cols.is_empty() {
+                    DEFAULT_TEXT_COLS
+                        .iter()
+                        .find(|c| get(c).is_some())
+                        .map(|c| vec![c.to_string()])
+                        .unwrap_or_default()
+                } else {
+                    opts.text_cols.clone()
+                };
+                let missing: Vec<&String> = names.iter().filter(|c| get(c).is_none()).collect();
+                if names.is_empty() || !missing.is_empty() {
+                    let what = if names.is_empty() {
+                        format!(
+                            "no text field (looked for {})",
+                            DEFAULT_TEXT_COLS.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "no field `{}`",
+                            missing
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join("`, `")
+                        )
+                    };
+                    Report {
+                        id,
+                        line,
+                        record: n,
+                        invalid_utf8: bad,
+                        error: Some(what),
+                        ..Default::default()
+                    }
+                } else {
+                    let fields = names
+                        .iter()
+                        .map(|c| (c.clone(), get(c).and_then(json_text).unwrap_or_default()))
+                        .collect();
+                    let (text, columns) = assemble(fields);
+                    Report {
+                        id,
+                        text,
+                        columns,
+                        line,
+                        record: n,
+                        invalid_utf8: bad,
+                        ..Default::default()
+                    }
+                }
+            }
+        };
+        if emit(r, stats).is_break() {
+            return Ok(Flow::Break(()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU64;
+    use std::sync::Arc;
+
+    fn read(path: &Path, opts: &InputOptions) -> (Vec<Report>, ReadStats) {
+        let mut out = Vec::new();
+        let mut stats = ReadStats::default();
+        let counter = Arc::new(AtomicU64::new(0));
+        read_reports(
+            &[path.to_path_buf()],
+            opts,
+            &mut stats,
+            &counter,
+            &mut |r| {
+                out.push(r);
+                Flow::Continue(())
+            },
+        );
+        (out, stats)
+    }
+
+    #[test]
+    fn csv_rows_with_a_malformed_row_in_the_middle() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.csv");
+        std::fs::write(
+            &p,
+            "note_id,report\n1,Calcified granuloma.\n2,too,many\n3,\"No calcification.\"\n",
+        )
+        .unwrap();
+        let (reports, stats) = read(&p, &InputOptions::default());
+        assert_eq!(reports.len(), 3);
+        assert_eq!(reports[0].id, "1");
+        assert_eq!(reports[2].text, "No calcification.");
+        assert!(reports[1].error.as_deref().unwrap().contains("3 fields"));
+        assert_eq!(reports[1].line, 3);
+        assert_eq!(stats.failed, 1);
+        assert!(stats.errors[0].contains("r.csv:3"), "{:?}", stats.errors);
+    }
+
+    #[test]
+    fn jsonl_with_columns_as_sections_and_a_broken_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.jsonl");
+        std::fs::write(&p, "{\"uid\": 7, \"findings\": \"Calcified node.\", \"impression\": \"Old granulomatous disease.\"}\n{oops\n").unwrap();
+        let opts = InputOptions {
+            text_cols: vec!["findings".into(), "impression".into()],
+            ..Default::default()
+        };
+        let (reports, _) = read(&p, &opts);
+        assert_eq!(reports[0].id, "7");
+        assert_eq!(
+            reports[0].columns,
+            vec![(0, "findings".to_string()), (17, "impression".to_string())]
+        );
+        assert!(reports[1]
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("malformed JSON line"));
+        assert_eq!(reports[1].line, 2);
+    }
+
+    #[test]
+    fn gzip_text_file_and_invalid_utf8() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("case-12.txt.gz");
+        let mut gz =
+            flate2::write::GzEncoder::new(File::create(&p).unwrap(), flate2::Compression::fast());
+        gz.write_all(b"Calcified \xff granuloma.").unwrap();
+        gz.finish().unwrap();
+        let (reports, stats) = read(&p, &InputOptions::default());
+        assert_eq!(reports[0].id, "case-12");
+        assert_eq!(reports[0].invalid_utf8, 1);
+        assert_eq!(stats.invalid_utf8, 1);
+    }
+}

@@ -1,0 +1,180 @@
+//! Phrase matching over normalized text with one Aho-Corasick automaton for all lexicon
+//! families, plus a cheap prefilter over raw text.
+//!
+//! All families share one automaton so a sentence is scanned once. The automaton reports every
+//! (overlapping) match; whole-word checks come next, and each family then keeps its
+//! leftmost-longest non-overlapping matches ([`leftmost_longest`]). Doing the longest-match
+//! selection after the word check (rather than asking the automaton for leftmost-longest) means
+//! a longer phrase that fails the word check does not hide a shorter one that passes.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::text::{at_word_boundaries, term_variants};
+
+/// A phrase found in normalized text, with the key of the lexicon entry it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit<K> {
+    pub start: usize,
+    pub end: usize,
+    pub key: K,
+}
+
+/// Phrases of many lexicon entries, compiled once.
+#[derive(Debug, Clone)]
+pub struct PhraseMatcher<K> {
+    ac: Option<AhoCorasick>,
+    /// pattern id → the keys of every entry that listed this phrase
+    keys: Vec<Vec<K>>,
+}
+
+impl<K: Copy + PartialEq> PhraseMatcher<K> {
+    /// Compile `(term, key)` pairs; each term is expanded to its normalized spellings.
+    pub fn new<'a>(entries: impl IntoIterator<Item = (&'a str, K)>) -> PhraseMatcher<K> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut keys: Vec<Vec<K>> = Vec::new();
+        for (term, key) in entries {
+            for v in term_variants(term) {
+                if v.is_empty() {
+                    continue;
+                }
+                let id = *index.entry(v.clone()).or_insert_with(|| {
+                    patterns.push(v);
+                    keys.push(Vec::new());
+                    patterns.len() - 1
+                });
+                if !keys[id].contains(&key) {
+                    keys[id].push(key);
+                }
+            }
+        }
+        let ac = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .expect("lexicon patterns compile: they are plain strings"),
+            )
+        };
+        PhraseMatcher { ac, keys }
+    }
+
+    /// Every whole-word match in `text` (already normalized), overlapping, in text order.
+    pub fn find_all(&self, text: &str) -> Vec<Hit<K>> {
+        let mut out = Vec::new();
+        let Some(ac) = &self.ac else { return out };
+        let bytes = text.as_bytes();
+        for m in ac.find_overlapping_iter(text) {
+            if !at_word_boundaries(bytes, m.start(), m.end()) {
+                continue;
+            }
+            for &key in &self.keys[m.pattern().as_usize()] {
+                out.push(Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    key,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Keep the leftmost-longest non-overlapping hits among those `keep` selects.
+pub fn leftmost_longest<K: Copy>(hits: &[Hit<K>], keep: impl Fn(&K) -> bool) -> Vec<Hit<K>> {
+    let mut v: Vec<Hit<K>> = hits.iter().copied().filter(|h| keep(&h.key)).collect();
+    v.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<Hit<K>> = Vec::with_capacity(v.len());
+    for h in v {
+        if out.last().is_some_and(|l| h.start < l.end) {
+            continue;
+        }
+        out.push(h);
+    }
+    out
+}
+
+/// A fast yes/no over raw text: could this report contain anything of interest at all?
+///
+/// Built from the longest word of every spelling of every phrase that matters: if a phrase
+/// matches the normalized text, its longest word occurs (case aside) in the raw text, so a
+/// report without any of these words can skip sentence splitting and matching entirely.
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    ac: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    pub fn new<'a>(terms: impl IntoIterator<Item = &'a str>) -> Prefilter {
+        let mut words: Vec<String> = Vec::new();
+        for t in terms {
+            for v in term_variants(t) {
+                if let Some(w) = v.split(' ').max_by_key(|w| w.len()) {
+                    if !w.is_empty() && !words.iter().any(|x| x == w) {
+                        words.push(w.to_string());
+                    }
+                }
+            }
+        }
+        let ac = if words.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&words)
+                    .expect("prefilter words compile: they are plain strings"),
+            )
+        };
+        Prefilter { ac }
+    }
+
+    /// False only when the text certainly contains none of the phrases.
+    #[inline]
+    pub fn may_match(&self, raw: &str) -> bool {
+        self.ac.as_ref().is_some_and(|ac| ac.is_match(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::normalize_phrase;
+
+    #[test]
+    fn longest_match_wins_after_word_checks() {
+        let m = PhraseMatcher::new([
+            ("calcified", 1),
+            ("calcified granuloma", 2),
+            ("granulomas", 3),
+        ]);
+        let t = normalize_phrase("Calcified granulomas noted");
+        let hits = m.find_all(&t);
+        // "calcified granuloma" fails the word check inside "granulomas"
+        let best = leftmost_longest(&hits, |_| true);
+        assert_eq!(best.iter().map(|h| h.key).collect::<Vec<_>>(), vec![1, 3]);
+    }
+
+    #[test]
+    fn hyphen_and_space_variants_match_one_entry() {
+        let m = PhraseMatcher::new([("non-calcified", 7)]);
+        for s in [
+            "a non-calcified nodule",
+            "a noncalcified nodule",
+            "a Non Calcified nodule",
+        ] {
+            assert_eq!(m.find_all(&normalize_phrase(s)).len(), 1, "{s}");
+        }
+    }
+
+    #[test]
+    fn prefilter_skips_text_without_any_term() {
+        let p = Prefilter::new(["non-calcified", "calcified granuloma"]);
+        assert!(p.may_match("Stable NON-CALCIFIED nodule"));
+        assert!(p.may_match("granuloma, CALCIFIED"));
+        assert!(!p.may_match("The lungs are clear. No effusion."));
+    }
+}

@@ -1,0 +1,229 @@
+//! The plain structs that flow one way through the pipeline:
+//! [`Report`] (input) → [`Mention`]s and a [`ReportResult`] (output).
+//!
+//! Every stage reads these and fills its own fields; none of them holds a reference back to an
+//! earlier stage, so each stage can be tested alone.
+
+use serde::Serialize;
+
+/// One input report, as read.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub id: String,
+    /// The text as read (after lossy UTF-8 decoding). Mention offsets index into this.
+    pub text: String,
+    /// Sections given by the input's structure (one per text column of a CSV row): start offset
+    /// into `text` and the section name. Empty for free text, where headers are detected.
+    pub columns: Vec<(usize, String)>,
+    /// Where the report came from: file, and the line and record number within it.
+    pub source: String,
+    pub line: u64,
+    pub record: u64,
+    /// Number of invalid UTF-8 sequences replaced while decoding this report.
+    pub invalid_utf8: usize,
+    /// Set when the record could not be read properly; the report still gets a row.
+    pub error: Option<String>,
+}
+
+/// ConText assertion status, derived from the flags (TAXONOMY.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Present,
+    Absent,
+    Possible,
+    Hypothetical,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Present => "present",
+            Status::Absent => "absent",
+            Status::Possible => "possible",
+            Status::Hypothetical => "hypothetical",
+        }
+    }
+    /// `absent` if negated; else `possible` if uncertain; else `hypothetical`; else `present`.
+    pub fn derive(negated: bool, uncertain: bool, hypothetical: bool) -> Status {
+        if negated {
+            Status::Absent
+        } else if uncertain {
+            Status::Possible
+        } else if hypothetical {
+            Status::Hypothetical
+        } else {
+            Status::Present
+        }
+    }
+}
+
+/// A trigger word that changed a mention's assertion, kept so `explain` can show why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TriggerHit {
+    /// `negated`, `uncertain`, `historical`, `hypothetical`, `experiencer`, or `lexicon` when
+    /// the target entry itself asserts (e.g. `noncalcified` is absent by definition).
+    pub category: String,
+    /// The trigger phrase as written in the report.
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One calcification mention (or user target) with its assertion and taxonomy codes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    pub report_id: String,
+    /// 1-based within the report, in text order.
+    pub mention_id: u32,
+    pub section: String,
+    /// 0-based within the report.
+    pub sentence_index: u32,
+    /// Byte offsets into the report text as read.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// The lexicon concept id that matched.
+    pub term: String,
+    pub status: Status,
+    pub negated: bool,
+    pub uncertain: bool,
+    pub historical: bool,
+    pub hypothetical: bool,
+    /// `patient` or `other`.
+    pub experiencer: String,
+    pub sentence: String,
+    pub triggers: Vec<TriggerHit>,
+    // Taxonomy coding (TAXONOMY.md §3–6); `unspecified` / `none` when the text does not say.
+    pub process: String,
+    pub location_class: String,
+    pub compartment: String,
+    pub organ: String,
+    pub site: String,
+    pub laterality: String,
+    pub morphology: Vec<String>,
+    pub distribution: String,
+    pub predominance: String,
+    pub entity: String,
+    pub mechanism: String,
+    pub mechanism_basis: String,
+}
+
+impl Mention {
+    /// A mention with assertion defaults and every code unspecified; stages fill it in.
+    pub fn new(report_id: &str, term: &str, start: usize, end: usize, text: &str) -> Mention {
+        Mention {
+            report_id: report_id.to_string(),
+            mention_id: 0,
+            section: String::new(),
+            sentence_index: 0,
+            start,
+            end,
+            text: text.to_string(),
+            term: term.to_string(),
+            status: Status::Present,
+            negated: false,
+            uncertain: false,
+            historical: false,
+            hypothetical: false,
+            experiencer: "patient".into(),
+            sentence: String::new(),
+            triggers: Vec::new(),
+            process: "unspecified".into(),
+            location_class: "unspecified".into(),
+            compartment: "none".into(),
+            organ: "unspecified".into(),
+            site: "unspecified".into(),
+            laterality: "none".into(),
+            morphology: Vec::new(),
+            distribution: "unspecified".into(),
+            predominance: "none".into(),
+            entity: "none".into(),
+            mechanism: "indeterminate".into(),
+            mechanism_basis: String::new(),
+        }
+    }
+
+    /// Present, and found where imaging findings are reported (not the indication/history).
+    pub fn is_imaging_finding(&self) -> bool {
+        self.status == Status::Present
+            && self.section != "indication"
+            && self.experiencer == "patient"
+    }
+}
+
+/// A lab value stated in the report (TAXONOMY.md §7).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LabValue {
+    /// `calcium`, `phosphate`, `ca_phos_product`, `pth`, `vitamin_d_25oh`, `egfr`, `ckd_stage`.
+    pub name: String,
+    /// Value converted to the canonical unit (mg/dL for calcium and phosphate); `None` when it
+    /// was found but is implausible or could not be read (then `parsed = false`).
+    pub value: Option<f64>,
+    pub unit: String,
+    /// The text as written, e.g. `Ca 2.9 mmol/L`.
+    pub text: String,
+    pub parsed: bool,
+}
+
+/// A clinical condition stated in the report (TAXONOMY.md §7).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Condition {
+    /// e.g. `ckd`, `dialysis`, `hyperparathyroidism`, `prior_trauma`.
+    pub id: String,
+    pub text: String,
+    pub negated: bool,
+    pub sentence_index: u32,
+}
+
+/// A work-up rule that fired, with the sentence that fired it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WorkupReason {
+    pub rule: String,
+    pub sentence: String,
+}
+
+/// A recommendation statement (TAXONOMY.md §9).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Recommendation {
+    /// `metabolic_labs`, `imaging_followup`, `clinical_correlation`, `specialist_referral`,
+    /// `genetic_testing`.
+    pub kind: String,
+    /// Interval in days when stated ("in 3 months" → 90).
+    pub interval_days: Option<u32>,
+    pub sentence: String,
+}
+
+/// Everything calcmine decided about one report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReportResult {
+    pub report_id: String,
+    pub source: String,
+    pub line: u64,
+    pub bytes: usize,
+    pub invalid_utf8: usize,
+    pub n_sentences: u32,
+    pub mentions: Vec<Mention>,
+    pub labs: Vec<LabValue>,
+    pub conditions: Vec<Condition>,
+    pub metabolic_workup: bool,
+    /// `urgent`, `routine` or `none`.
+    pub workup_priority: String,
+    pub workup_reasons: Vec<WorkupReason>,
+    pub workup_suppressed_by: Vec<String>,
+    pub recommendations: Vec<Recommendation>,
+    pub error: Option<String>,
+}
+
+impl ReportResult {
+    pub fn count(&self, status: Status) -> usize {
+        self.mentions.iter().filter(|m| m.status == status).count()
+    }
+    /// The lab value of a given name, when parsed.
+    pub fn lab(&self, name: &str) -> Option<f64> {
+        self.labs
+            .iter()
+            .find(|l| l.name == name && l.parsed)
+            .and_then(|l| l.value)
+    }
+}

@@ -1,0 +1,316 @@
+//! Streaming writers for TSV, CSV and JSON lines, and atomic output files.
+//!
+//! Tables stream row by row so `extract` works in a pipeline at constant memory. Files are
+//! written under a temporary name beside the target and renamed into place only when complete,
+//! so a failed or interrupted run never leaves a half-written file under the final name.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::schema::Val;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Tsv,
+    Csv,
+    Jsonl,
+}
+
+/// A file being written under a temporary name; [`AtomicFile::commit`] renames it into place,
+/// dropping it uncommitted removes it.
+pub struct AtomicFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+/// Temporary files still open, so an interrupt (Ctrl-C) can remove them before exiting.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Remove every temporary output file still pending (called from the Ctrl-C handler).
+pub fn remove_pending() {
+    if let Ok(v) = PENDING.lock() {
+        for p in v.iter() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+impl AtomicFile {
+    pub fn create(target: &Path) -> Result<AtomicFile> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let tmp = target.with_file_name(format!(".{name}.calcmine-tmp-{}", std::process::id()));
+        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        if let Ok(mut v) = PENDING.lock() {
+            v.push(tmp.clone());
+        }
+        Ok(AtomicFile {
+            tmp,
+            target: target.to_path_buf(),
+            file: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.target
+    }
+
+    /// Flush, sync and rename into place.
+    pub fn commit(mut self) -> Result<()> {
+        let w = self.file.take().expect("file is present until commit");
+        let f = w
+            .into_inner()
+            .map_err(|e| Error::io(&self.tmp, e.into_error()))?;
+        f.sync_all().map_err(|e| Error::io(&self.tmp, e))?;
+        drop(f);
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+        if let Ok(mut v) = PENDING.lock() {
+            v.retain(|p| p != &self.tmp);
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().expect("open").write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().expect("open").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+            if let Ok(mut v) = PENDING.lock() {
+                v.retain(|p| p != &self.tmp);
+            }
+        }
+    }
+}
+
+/// Where a table goes: stdout, or an atomic file.
+pub enum Sink {
+    Stdout(BufWriter<io::Stdout>),
+    File(AtomicFile),
+}
+
+impl Sink {
+    pub fn open(path: Option<&Path>) -> Result<Sink> {
+        Ok(match path {
+            None => Sink::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())),
+            Some(p) if p.as_os_str() == "-" => {
+                Sink::Stdout(BufWriter::with_capacity(1 << 16, io::stdout()))
+            }
+            Some(p) => Sink::File(AtomicFile::create(p)?),
+        })
+    }
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e)),
+            Sink::File(f) => f.commit(),
+        }
+    }
+    fn name(&self) -> String {
+        match self {
+            Sink::Stdout(_) => "<stdout>".into(),
+            Sink::File(f) => f.path().display().to_string(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(w) => w.write(buf),
+            Sink::File(f) => f.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.flush(),
+            Sink::File(f) => f.flush(),
+        }
+    }
+}
+
+/// A table written row by row in one of the text formats.
+pub struct TableWriter {
+    format: Format,
+    columns: Vec<&'static str>,
+    sink: Sink,
+    line: String,
+}
+
+impl TableWriter {
+    pub fn new(sink: Sink, format: Format, columns: Vec<&'static str>) -> Result<TableWriter> {
+        let mut w = TableWriter {
+            format,
+            columns,
+            sink,
+            line: String::with_capacity(1024),
+        };
+        match format {
+            Format::Tsv => {
+                let h = w.columns.join("\t");
+                w.write_line(&h)?;
+            }
+            Format::Csv => {
+                let h = w
+                    .columns
+                    .iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                w.write_line(&h)?;
+            }
+            Format::Jsonl => {}
+        }
+        Ok(w)
+    }
+
+    fn write_line(&mut self, s: &str) -> Result<()> {
+        let name = self.sink.name();
+        self.sink
+            .write_all(s.as_bytes())
+            .and_then(|_| self.sink.write_all(b"\n"))
+            .map_err(|e| Error::io(name, e))
+    }
+
+    pub fn row(&mut self, values: &[Val<'_>]) -> Result<()> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        for (i, v) in values.iter().enumerate() {
+            match self.format {
+                Format::Tsv => {
+                    if i > 0 {
+                        line.push('\t');
+                    }
+                    tsv_value(&mut line, v);
+                }
+                Format::Csv => {
+                    if i > 0 {
+                        line.push(',');
+                    }
+                    let mut s = String::new();
+                    tsv_plain(&mut s, v);
+                    line.push_str(&csv_field(&s));
+                }
+                Format::Jsonl => {
+                    line.push(if i == 0 { '{' } else { ',' });
+                    line.push_str(&serde_json::to_string(self.columns[i]).unwrap_or_default());
+                    line.push(':');
+                    json_value(&mut line, v);
+                }
+            }
+        }
+        if self.format == Format::Jsonl {
+            line.push('}');
+        }
+        let r = self.write_line(&line);
+        self.line = line;
+        r
+    }
+
+    pub fn finish(self) -> Result<()> {
+        self.sink.finish()
+    }
+}
+
+/// Lists in TSV and CSV cells are joined with this separator.
+pub const LIST_SEP: &str = "|";
+
+fn tsv_plain(out: &mut String, v: &Val<'_>) {
+    use std::fmt::Write as _;
+    match v {
+        Val::Str(s) => out.push_str(s),
+        Val::Owned(s) => out.push_str(s),
+        Val::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Float(Some(f)) => out.push_str(&crate::schema::trim_float(*f)),
+        Val::Float(None) | Val::Null => {}
+        Val::List(l) => out.push_str(&l.join(LIST_SEP)),
+    }
+}
+
+/// TSV cells escape tab, newline, carriage return and backslash (the "linear TSV" convention),
+/// so a sentence with a line break stays on one row.
+fn tsv_value(out: &mut String, v: &Val<'_>) {
+    let mut s = String::new();
+    tsv_plain(&mut s, v);
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn json_value(out: &mut String, v: &Val<'_>) {
+    match v {
+        Val::Str(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        Val::Owned(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        Val::Int(i) => out.push_str(&i.to_string()),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Float(Some(f)) if f.is_finite() => out.push_str(&crate::schema::trim_float(*f)),
+        Val::Float(_) | Val::Null => out.push_str("null"),
+        Val::List(l) => out.push_str(&serde_json::to_string(l).unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.tsv");
+        {
+            let mut f = AtomicFile::create(&target).unwrap();
+            f.write_all(b"half").unwrap();
+            // dropped without commit: as after an error
+        }
+        assert!(!target.exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temporary file removed"
+        );
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"whole").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "whole");
+    }
+
+    #[test]
+    fn tsv_escapes_and_csv_quotes() {
+        let mut s = String::new();
+        tsv_value(&mut s, &Val::Str("a\tb\nc"));
+        assert_eq!(s, "a\\tb\\nc");
+        assert_eq!(csv_field("calcified, dense"), "\"calcified, dense\"");
+        let mut j = String::new();
+        json_value(&mut j, &Val::List(vec!["punctate".into(), "coarse".into()]));
+        assert_eq!(j, "[\"punctate\",\"coarse\"]");
+    }
+}

@@ -1,0 +1,267 @@
+//! The pipeline, medspaCy's shape: sections → sentences → target matching → context (assertion)
+//! → normalization (taxonomy) → report-level aggregation. [`Engine`] holds everything compiled
+//! from the lexicon; [`Engine::process`] turns one [`Report`] into one [`ReportResult`].
+
+use crate::context::ContextEngine;
+use crate::lexicon::{Category, Lexicon, TargetAssert};
+use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter};
+use crate::model::{Mention, Report, ReportResult, Status, TriggerHit};
+use crate::section::SectionIndex;
+use crate::sentence::SentenceSplitter;
+use crate::text::{normalize_with_base, Normalized};
+
+/// Which lexicon entry a phrase hit belongs to (the index into its family's entries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    Target(u32),
+    Exclude(u32),
+    Trigger(u32),
+}
+
+/// One sentence, normalized and matched: what every later stage reads.
+#[derive(Debug, Clone)]
+pub struct SentenceView {
+    /// 0-based within the report.
+    pub index: u32,
+    pub section: String,
+    /// Byte range in the report text.
+    pub start: usize,
+    pub end: usize,
+    /// Normalized text; its map gives offsets in the report text.
+    pub norm: Normalized,
+    /// Every whole-word phrase hit, all families, overlapping.
+    pub hits: Vec<Hit<Key>>,
+}
+
+/// Everything compiled from a lexicon, shared read-only by all worker threads.
+pub struct Engine {
+    pub lexicon: Lexicon,
+    phrases: PhraseMatcher<Key>,
+    prefilter: Prefilter,
+    sections: SectionIndex,
+    splitter: SentenceSplitter,
+    context: ContextEngine,
+}
+
+impl Engine {
+    pub fn new(lexicon: Lexicon) -> Engine {
+        let mut entries: Vec<(&str, Key)> = Vec::new();
+        for (i, e) in lexicon.targets.iter().enumerate() {
+            entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Target(i as u32))));
+        }
+        for (i, e) in lexicon.excludes.iter().enumerate() {
+            entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Exclude(i as u32))));
+        }
+        for (i, e) in lexicon.triggers.iter().enumerate() {
+            entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Trigger(i as u32))));
+        }
+        let phrases = PhraseMatcher::new(entries);
+        let prefilter = Prefilter::new(
+            lexicon
+                .targets
+                .iter()
+                .flat_map(|t| t.terms.iter().map(String::as_str)),
+        );
+        Engine {
+            sections: SectionIndex::new(&lexicon),
+            splitter: SentenceSplitter::new(&lexicon),
+            context: ContextEngine::new(&lexicon),
+            phrases,
+            prefilter,
+            lexicon,
+        }
+    }
+
+    /// The sentences of a report, normalized and matched.
+    pub fn analyze(&self, report: &Report) -> Vec<SentenceView> {
+        let mut out = Vec::new();
+        let text = report.text.as_str();
+        for sec in self.sections.split(text, &report.columns) {
+            for (s, e) in self.splitter.split(text, sec.start, sec.end) {
+                let norm = normalize_with_base(&text[s..e], s);
+                let hits = self.phrases.find_all(&norm.text);
+                out.push(SentenceView {
+                    index: out.len() as u32,
+                    section: sec.name.clone(),
+                    start: s,
+                    end: e,
+                    norm,
+                    hits,
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether the report could contain anything of interest (the cheap first stage).
+    pub fn may_match(&self, text: &str) -> bool {
+        self.prefilter.may_match(text)
+    }
+
+    /// Target mentions of one sentence, with their assertion.
+    pub fn sentence_mentions(&self, report: &Report, s: &SentenceView) -> Vec<Mention> {
+        let targets = leftmost_longest(&s.hits, |k| matches!(k, Key::Target(_) | Key::Exclude(_)));
+        let targets: Vec<Hit<Key>> = targets
+            .into_iter()
+            .filter(|h| matches!(h.key, Key::Target(_)))
+            .collect();
+        if targets.is_empty() {
+            return Vec::new();
+        }
+        // triggers: leftmost-longest among all categories (pseudo-triggers mask what they cover),
+        // minus those inside a target ("no" in a user target "no appetite")
+        let triggers: Vec<Hit<u32>> = leftmost_longest(&s.hits, |k| matches!(k, Key::Trigger(_)))
+            .into_iter()
+            .filter(|t| !targets.iter().any(|g| t.start < g.end && g.start < t.end))
+            .map(|h| Hit {
+                start: h.start,
+                end: h.end,
+                key: if let Key::Trigger(i) = h.key { i } else { 0 },
+            })
+            .collect();
+        let spans: Vec<(usize, usize)> = targets.iter().map(|h| (h.start, h.end)).collect();
+        let assertions = self
+            .context
+            .assert(&s.norm.text, &triggers, &spans, &s.section);
+        let sentence_text = &report.text[s.start..s.end];
+        targets
+            .iter()
+            .zip(assertions)
+            .map(|(h, a)| {
+                let Key::Target(ti) = h.key else {
+                    unreachable!("filtered to targets")
+                };
+                let entry = &self.lexicon.targets[ti as usize];
+                let (os, oe) = s.norm.original_range(h.start, h.end);
+                let mut m = Mention::new(&report.id, &entry.id, os, oe, &report.text[os..oe]);
+                m.section = s.section.clone();
+                m.sentence_index = s.index;
+                m.sentence = sentence_text.to_string();
+                m.negated = a.negated;
+                m.uncertain = a.uncertain;
+                m.historical = a.historical;
+                m.hypothetical = a.hypothetical;
+                if a.other_experiencer {
+                    m.experiencer = "other".into();
+                }
+                for (cat, ts, te) in a.triggers {
+                    let (a0, a1) = s.norm.original_range(ts, te);
+                    m.triggers.push(TriggerHit {
+                        category: cat.as_str().into(),
+                        text: report.text[a0..a1].to_string(),
+                        start: a0,
+                        end: a1,
+                    });
+                }
+                if entry.assert == Some(TargetAssert::Absent) {
+                    m.negated = true;
+                    m.triggers.push(TriggerHit {
+                        category: "lexicon".into(),
+                        text: m.text.clone(),
+                        start: os,
+                        end: oe,
+                    });
+                }
+                m.status = Status::derive(m.negated, m.uncertain, m.hypothetical);
+                if let Some(p) = entry.process {
+                    m.process = p.as_str().into();
+                }
+                m
+            })
+            .collect()
+    }
+
+    /// Run the whole pipeline on one report.
+    pub fn process(&self, report: &Report) -> ReportResult {
+        let mut r = ReportResult {
+            report_id: report.id.clone(),
+            source: report.source.clone(),
+            line: report.line,
+            bytes: report.text.len(),
+            invalid_utf8: report.invalid_utf8,
+            workup_priority: "none".into(),
+            error: report.error.clone(),
+            ..Default::default()
+        };
+        if report.error.is_some() || !self.may_match(&report.text) {
+            return r;
+        }
+        let sentences = self.analyze(report);
+        for s in &sentences {
+            r.mentions.extend(self.sentence_mentions(report, s));
+        }
+        for (i, m) in r.mentions.iter_mut().enumerate() {
+            m.mention_id = i as u32 + 1;
+        }
+        r
+    }
+
+    /// Is this trigger category one that asserts (not pseudo or terminate)?
+    pub fn trigger_category(&self, i: u32) -> Category {
+        self.context.category(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::new(Lexicon::bundled().unwrap())
+    }
+
+    fn report(text: &str) -> Report {
+        Report {
+            id: "r1".into(),
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    fn statuses(text: &str) -> Vec<(String, &'static str)> {
+        engine()
+            .process(&report(text))
+            .mentions
+            .iter()
+            .map(|m| (m.text.clone(), m.status.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn calcified_granuloma_is_present() {
+        assert_eq!(
+            statuses("Calcified granuloma in the right upper lobe."),
+            vec![("Calcified granuloma".into(), "present")]
+        );
+    }
+
+    #[test]
+    fn negation_uncertainty_and_pseudo_triggers() {
+        assert_eq!(
+            statuses("No calcification."),
+            vec![("calcification".into(), "absent")]
+        );
+        assert_eq!(
+            statuses("Possible calcified granuloma."),
+            vec![("calcified granuloma".into(), "possible")]
+        );
+        assert_eq!(
+            statuses("No change in the calcified granuloma."),
+            vec![("calcified granuloma".into(), "present")]
+        );
+        assert_eq!(
+            statuses("Stable non-calcified nodule."),
+            vec![("non-calcified".into(), "absent")]
+        );
+    }
+
+    #[test]
+    fn offsets_index_the_report_as_read() {
+        let t = "FINDINGS:\nThe lungs are clear.   Dense CALCIFIED  granuloma.";
+        let r = engine().process(&report(t));
+        let m = &r.mentions[0];
+        assert_eq!(&t[m.start..m.end], "CALCIFIED  granuloma");
+        assert_eq!(m.section, "findings");
+        assert_eq!(m.sentence_index, 1);
+    }
+}

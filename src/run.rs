@@ -1,0 +1,153 @@
+//! Running the pipeline over inputs: reading, processing, handing results on in input order.
+//!
+//! Reading and decompression run on their own thread and hand batches of reports to the
+//! processing threads; results come back in input order whatever the thread count, so output
+//! is deterministic.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use crate::input::{read_reports, Flow, InputOptions, ReadStats};
+use crate::model::{Report, ReportResult};
+use crate::pipeline::Engine;
+
+/// The bundled example report (`--example`).
+pub const EXAMPLE_REPORT: &str = include_str!("example_report.txt");
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub paths: Vec<PathBuf>,
+    pub options: InputOptions,
+    /// Read the bundled example report instead of `paths`.
+    pub example: bool,
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads for processing (reading has its own thread).
+    pub threads: usize,
+    /// Reports per batch handed to a worker.
+    pub batch: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            batch: 256,
+        }
+    }
+}
+
+/// Read every report, process it, and give each result to `sink` in input order. `sink` may
+/// stop the run (e.g. a closed pipe) by returning `Flow::Break`. `counter` counts bytes read.
+pub fn run(
+    engine: &Engine,
+    inputs: &Inputs,
+    opts: &RunOptions,
+    stats: &mut ReadStats,
+    counter: &Arc<AtomicU64>,
+    sink: &mut dyn FnMut(ReportResult) -> Flow,
+) {
+    if inputs.example {
+        let r = Report {
+            id: "example".into(),
+            text: EXAMPLE_REPORT.to_string(),
+            source: "<example>".into(),
+            line: 1,
+            record: 1,
+            ..Default::default()
+        };
+        stats.reports += 1;
+        stats.bytes += r.text.len() as u64;
+        let _ = sink(engine.process(&r));
+        return;
+    }
+    let threads = opts.threads.max(1);
+    if threads == 1 {
+        read_reports(&inputs.paths, &inputs.options, stats, counter, &mut |r| {
+            sink(engine.process(&r))
+        });
+        return;
+    }
+    // A reader thread fills batches; workers process them; results are re-ordered by batch
+    // sequence number before they reach the sink.
+    use std::collections::BTreeMap;
+    use std::sync::mpsc::sync_channel;
+    let batch_size = opts.batch.max(1);
+    let (batch_tx, batch_rx) = sync_channel::<(u64, Vec<Report>)>(threads * 2);
+    let batch_rx = Arc::new(std::sync::Mutex::new(batch_rx));
+    let (res_tx, res_rx) = sync_channel::<(u64, Vec<ReportResult>)>(threads * 2);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    std::thread::scope(|scope| {
+        let reader_stop = stop.clone();
+        let paths = &inputs.paths;
+        let options = &inputs.options;
+        let reader = scope.spawn(move || {
+            let mut local = ReadStats::default();
+            let mut seq = 0u64;
+            let mut batch = Vec::with_capacity(batch_size);
+            read_reports(paths, options, &mut local, counter, &mut |r| {
+                batch.push(r);
+                if batch.len() >= batch_size {
+                    if batch_tx.send((seq, std::mem::take(&mut batch))).is_err()
+                        || reader_stop.load(std::sync::atomic::Ordering::Relaxed)
+                    {
+                        return Flow::Break(());
+                    }
+                    seq += 1;
+                }
+                Flow::Continue(())
+            });
+            if !batch.is_empty() {
+                let _ = batch_tx.send((seq, batch));
+            }
+            local
+        });
+        for _ in 0..threads {
+            let rx = batch_rx.clone();
+            let tx = res_tx.clone();
+            scope.spawn(move || loop {
+                let next = rx.lock().map(|g| g.recv());
+                let Ok(Ok((seq, reports))) = next else { break };
+                let results: Vec<ReportResult> =
+                    reports.iter().map(|r| engine.process(r)).collect();
+                if tx.send((seq, results)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(res_tx);
+        let mut pending: BTreeMap<u64, Vec<ReportResult>> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut stopped = false;
+        for (seq, results) in res_rx.iter() {
+            pending.insert(seq, results);
+            while let Some(results) = pending.remove(&next) {
+                next += 1;
+                if stopped {
+                    continue;
+                }
+                for r in results {
+                    if sink(r).is_break() {
+                        stopped = true;
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        break;
+                    }
+                }
+            }
+        }
+        if let Ok(local) = reader.join() {
+            stats.reports += local.reports;
+            stats.failed += local.failed;
+            stats.invalid_utf8 += local.invalid_utf8;
+            stats.bytes += local.bytes;
+            stats.errors.extend(local.errors);
+        }
+    });
+}

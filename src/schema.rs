@@ -1,0 +1,367 @@
+//! The columns of calcmine's tables, defined once and used by every writer (TSV, CSV, JSON
+//! lines, and the Polars frames), so the formats cannot drift apart.
+
+use crate::model::{Mention, ReportResult, Status};
+
+/// A cell value, borrowed from the record where possible.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val<'a> {
+    Str(&'a str),
+    Owned(String),
+    Int(i64),
+    Bool(bool),
+    Float(Option<f64>),
+    List(Vec<String>),
+    Null,
+}
+
+/// The logical type of a column (what Parquet gets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    /// A string from a small closed vocabulary (a categorical in Polars).
+    Category,
+    Int,
+    Bool,
+    Float,
+    List,
+}
+
+/// The fields of the mentions table, in output order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionField {
+    ReportId,
+    MentionId,
+    Section,
+    SentenceIndex,
+    Start,
+    End,
+    Text,
+    Term,
+    Status,
+    Negated,
+    Uncertain,
+    Historical,
+    Hypothetical,
+    Experiencer,
+    Process,
+    LocationClass,
+    Compartment,
+    Organ,
+    Site,
+    Laterality,
+    Morphology,
+    Distribution,
+    Predominance,
+    Entity,
+    Mechanism,
+    MechanismBasis,
+    Triggers,
+    Sentence,
+}
+
+use MentionField as M;
+
+impl MentionField {
+    pub const ALL: &'static [MentionField] = &[
+        M::ReportId,
+        M::MentionId,
+        M::Section,
+        M::SentenceIndex,
+        M::Start,
+        M::End,
+        M::Text,
+        M::Term,
+        M::Status,
+        M::Negated,
+        M::Uncertain,
+        M::Historical,
+        M::Hypothetical,
+        M::Experiencer,
+        M::Process,
+        M::LocationClass,
+        M::Compartment,
+        M::Organ,
+        M::Site,
+        M::Laterality,
+        M::Morphology,
+        M::Distribution,
+        M::Predominance,
+        M::Entity,
+        M::Mechanism,
+        M::MechanismBasis,
+        M::Triggers,
+        M::Sentence,
+    ];
+
+    /// The columns to write; `no_text` leaves out every field that carries report text.
+    pub fn columns(no_text: bool) -> Vec<MentionField> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|f| !(no_text && f.is_text()))
+            .collect()
+    }
+
+    /// Fields that copy report text (left out by `--no-text`).
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            M::Sentence | M::Text | M::Triggers | M::MechanismBasis
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            M::ReportId => "report_id",
+            M::MentionId => "mention_id",
+            M::Section => "section",
+            M::SentenceIndex => "sentence_index",
+            M::Start => "start",
+            M::End => "end",
+            M::Text => "text",
+            M::Term => "term",
+            M::Status => "status",
+            M::Negated => "negated",
+            M::Uncertain => "uncertain",
+            M::Historical => "historical",
+            M::Hypothetical => "hypothetical",
+            M::Experiencer => "experiencer",
+            M::Process => "process",
+            M::LocationClass => "location_class",
+            M::Compartment => "compartment",
+            M::Organ => "organ",
+            M::Site => "site",
+            M::Laterality => "laterality",
+            M::Morphology => "morphology",
+            M::Distribution => "distribution",
+            M::Predominance => "predominance",
+            M::Entity => "entity",
+            M::Mechanism => "mechanism",
+            M::MechanismBasis => "mechanism_basis",
+            M::Triggers => "triggers",
+            M::Sentence => "sentence",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self {
+            M::MentionId | M::SentenceIndex | M::Start | M::End => Kind::Int,
+            M::Negated | M::Uncertain | M::Historical | M::Hypothetical => Kind::Bool,
+            M::Morphology | M::Triggers => Kind::List,
+            M::Section
+            | M::Status
+            | M::Experiencer
+            | M::Process
+            | M::LocationClass
+            | M::Compartment
+            | M::Laterality
+            | M::Distribution
+            | M::Predominance
+            | M::Mechanism => Kind::Category,
+            _ => Kind::Str,
+        }
+    }
+
+    pub fn value(self, m: &Mention) -> Val<'_> {
+        match self {
+            M::ReportId => Val::Str(&m.report_id),
+            M::MentionId => Val::Int(m.mention_id as i64),
+            M::Section => Val::Str(&m.section),
+            M::SentenceIndex => Val::Int(m.sentence_index as i64),
+            M::Start => Val::Int(m.start as i64),
+            M::End => Val::Int(m.end as i64),
+            M::Text => Val::Str(&m.text),
+            M::Term => Val::Str(&m.term),
+            M::Status => Val::Str(m.status.as_str()),
+            M::Negated => Val::Bool(m.negated),
+            M::Uncertain => Val::Bool(m.uncertain),
+            M::Historical => Val::Bool(m.historical),
+            M::Hypothetical => Val::Bool(m.hypothetical),
+            M::Experiencer => Val::Str(&m.experiencer),
+            M::Process => Val::Str(&m.process),
+            M::LocationClass => Val::Str(&m.location_class),
+            M::Compartment => Val::Str(&m.compartment),
+            M::Organ => Val::Str(&m.organ),
+            M::Site => Val::Str(&m.site),
+            M::Laterality => Val::Str(&m.laterality),
+            M::Morphology => Val::List(m.morphology.clone()),
+            M::Distribution => Val::Str(&m.distribution),
+            M::Predominance => Val::Str(&m.predominance),
+            M::Entity => Val::Str(&m.entity),
+            M::Mechanism => Val::Str(&m.mechanism),
+            M::MechanismBasis => Val::Str(&m.mechanism_basis),
+            M::Triggers => Val::List(
+                m.triggers
+                    .iter()
+                    .map(|t| format!("{}:{}", t.category, t.text))
+                    .collect(),
+            ),
+            M::Sentence => Val::Str(&m.sentence),
+        }
+    }
+}
+
+/// The fields of the reports table, in output order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportField {
+    ReportId,
+    Source,
+    Line,
+    NMentions,
+    NPresent,
+    NAbsent,
+    NPossible,
+    NHypothetical,
+    MetabolicWorkup,
+    WorkupPriority,
+    WorkupReasons,
+    WorkupRules,
+    WorkupSuppressedBy,
+    Conditions,
+    Labs,
+    Bytes,
+    InvalidUtf8,
+    Error,
+}
+
+use ReportField as R;
+
+impl ReportField {
+    pub const ALL: &'static [ReportField] = &[
+        R::ReportId,
+        R::Source,
+        R::Line,
+        R::NMentions,
+        R::NPresent,
+        R::NAbsent,
+        R::NPossible,
+        R::NHypothetical,
+        R::MetabolicWorkup,
+        R::WorkupPriority,
+        R::WorkupRules,
+        R::WorkupReasons,
+        R::WorkupSuppressedBy,
+        R::Conditions,
+        R::Labs,
+        R::Bytes,
+        R::InvalidUtf8,
+        R::Error,
+    ];
+
+    pub fn columns(no_text: bool) -> Vec<ReportField> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|f| !(no_text && f.is_text()))
+            .collect()
+    }
+
+    /// Fields that copy report text (left out by `--no-text`).
+    pub fn is_text(self) -> bool {
+        matches!(self, R::WorkupReasons)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            R::ReportId => "report_id",
+            R::Source => "source",
+            R::Line => "line",
+            R::NMentions => "n_mentions",
+            R::NPresent => "n_present",
+            R::NAbsent => "n_absent",
+            R::NPossible => "n_possible",
+            R::NHypothetical => "n_hypothetical",
+            R::MetabolicWorkup => "metabolic_workup",
+            R::WorkupPriority => "workup_priority",
+            R::WorkupRules => "workup_rules",
+            R::WorkupReasons => "workup_reasons",
+            R::WorkupSuppressedBy => "workup_suppressed_by",
+            R::Conditions => "conditions",
+            R::Labs => "labs",
+            R::Bytes => "bytes",
+            R::InvalidUtf8 => "invalid_utf8",
+            R::Error => "error",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self {
+            R::Line
+            | R::NMentions
+            | R::NPresent
+            | R::NAbsent
+            | R::NPossible
+            | R::NHypothetical
+            | R::Bytes
+            | R::InvalidUtf8 => Kind::Int,
+            R::MetabolicWorkup => Kind::Bool,
+            R::WorkupPriority => Kind::Category,
+            R::WorkupReasons | R::WorkupRules | R::WorkupSuppressedBy | R::Conditions | R::Labs => {
+                Kind::List
+            }
+            _ => Kind::Str,
+        }
+    }
+
+    pub fn value(self, r: &ReportResult) -> Val<'_> {
+        match self {
+            R::ReportId => Val::Str(&r.report_id),
+            R::Source => Val::Str(&r.source),
+            R::Line => Val::Int(r.line as i64),
+            R::NMentions => Val::Int(r.mentions.len() as i64),
+            R::NPresent => Val::Int(r.count(Status::Present) as i64),
+            R::NAbsent => Val::Int(r.count(Status::Absent) as i64),
+            R::NPossible => Val::Int(r.count(Status::Possible) as i64),
+            R::NHypothetical => Val::Int(r.count(Status::Hypothetical) as i64),
+            R::MetabolicWorkup => Val::Bool(r.metabolic_workup),
+            R::WorkupPriority => Val::Str(&r.workup_priority),
+            R::WorkupRules => Val::List(r.workup_reasons.iter().map(|w| w.rule.clone()).collect()),
+            R::WorkupReasons => Val::List(
+                r.workup_reasons
+                    .iter()
+                    .map(|w| format!("{}: {}", w.rule, w.sentence))
+                    .collect(),
+            ),
+            R::WorkupSuppressedBy => Val::List(r.workup_suppressed_by.clone()),
+            R::Conditions => Val::List(
+                r.conditions
+                    .iter()
+                    .filter(|c| !c.negated)
+                    .map(|c| c.id.clone())
+                    .collect(),
+            ),
+            R::Labs => Val::List(
+                r.labs
+                    .iter()
+                    .map(|l| match l.value {
+                        Some(v) if l.parsed => format!(
+                            "{}={}{}",
+                            l.name,
+                            trim_float(v),
+                            if l.unit.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" {}", l.unit)
+                            }
+                        ),
+                        _ => format!("{}=unparsed", l.name),
+                    })
+                    .collect(),
+            ),
+            R::Bytes => Val::Int(r.bytes as i64),
+            R::InvalidUtf8 => Val::Int(r.invalid_utf8 as i64),
+            R::Error => match &r.error {
+                Some(e) => Val::Str(e),
+                None => Val::Null,
+            },
+        }
+    }
+}
+
+/// Format a float without trailing zeros (`10.02`, `4`).
+pub fn trim_float(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}

@@ -1,0 +1,245 @@
+//! Report sections: which part of the report a sentence belongs to.
+//!
+//! A header is a known title at the start of a line, followed by a colon, or alone on its line,
+//! or written in capitals and followed by text ("FINDINGS The lungs ..."). Titles come from the
+//! `[[section]]` entries of the lexicon. Text before the first header is in section `body`.
+//! Structured input (a CSV row with several text columns) gives sections by column; headers
+//! found inside a column start subsections of it.
+
+use std::collections::HashMap;
+
+use crate::lexicon::Lexicon;
+use crate::text::normalize_phrase;
+
+/// The section of text before any header.
+pub const BODY: &str = "body";
+
+/// A section of a report: `[start, end)` is its content, after the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub name: String,
+    pub start: usize,
+    pub end: usize,
+    /// The header's byte range, when a header introduced it.
+    pub header: Option<(usize, usize)>,
+}
+
+/// Compiled section titles.
+#[derive(Debug, Clone, Default)]
+pub struct SectionIndex {
+    titles: HashMap<String, String>,
+    max_words: usize,
+}
+
+/// Titles are short; a colon further into a line than this does not end a header.
+const MAX_TITLE_BYTES: usize = 48;
+
+impl SectionIndex {
+    pub fn new(lex: &Lexicon) -> SectionIndex {
+        let mut titles = HashMap::new();
+        let mut max_words = 1;
+        for e in &lex.sections {
+            for t in &e.terms {
+                let n = normalize_phrase(t);
+                max_words = max_words.max(n.split(' ').count());
+                titles.insert(n, e.id.clone());
+            }
+        }
+        SectionIndex { titles, max_words }
+    }
+
+    /// The canonical section for a title or column name (`Findings` → `findings`); unknown names
+    /// are kept, folded to lower case with `_` for spaces.
+    pub fn canonical(&self, name: &str) -> String {
+        let n = normalize_phrase(name.replace('_', " ").as_str());
+        self.titles
+            .get(&n)
+            .cloned()
+            .unwrap_or_else(|| n.replace(' ', "_"))
+    }
+
+    fn lookup(&self, title: &str) -> Option<&str> {
+        let n = normalize_phrase(title);
+        self.titles.get(&n).map(String::as_str)
+    }
+
+    /// If the line `text[ls..le]` starts with a header, the header's end and the section name.
+    fn header_at(&self, text: &str, ls: usize, le: usize) -> Option<(usize, usize, &str)> {
+        let line = &text[ls..le];
+        let lead = line.len() - line.trim_start().len();
+        let body = line.trim();
+        if body.is_empty() {
+            return None;
+        }
+        let hs = ls + lead;
+        // 1. "Title:" (or "Title -" is too ambiguous; only the colon)
+        if let Some(c) = line[lead..].find(':') {
+            if c <= MAX_TITLE_BYTES {
+                if let Some(name) = self.lookup(&line[lead..lead + c]) {
+                    return Some((hs, hs + c + 1, name));
+                }
+            }
+        }
+        // 2. a title alone on its line
+        if body.len() <= MAX_TITLE_BYTES {
+            if let Some(name) = self.lookup(body) {
+                return Some((hs, hs + body.len(), name));
+            }
+        }
+        // 3. a title in capitals followed by text
+        let words: Vec<(usize, usize)> =
+            word_spans(&line[lead..]).take(self.max_words + 1).collect();
+        let mut caps = 0;
+        for &(s, e) in &words {
+            let w = &line[lead + s..lead + e];
+            if w.bytes().any(|b| b.is_ascii_alphabetic())
+                && !w.bytes().any(|b| b.is_ascii_lowercase())
+            {
+                caps += 1;
+            } else {
+                break;
+            }
+        }
+        for n in (1..=caps.min(self.max_words)).rev() {
+            let end = words[n - 1].1;
+            if end >= body.len() {
+                continue; // alone on its line: case 2 already looked
+            }
+            if let Some(name) = self.lookup(&line[lead..lead + end]) {
+                if name != "body" {
+                    return Some((hs, hs + end, name));
+                }
+            }
+        }
+        None
+    }
+
+    /// Split `text[start..end]` into sections, the first named `initial`.
+    fn split_range(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        initial: &str,
+        out: &mut Vec<Section>,
+    ) {
+        let mut cur = Section {
+            name: initial.to_string(),
+            start,
+            end,
+            header: None,
+        };
+        let mut ls = start;
+        while ls < end {
+            let le = memchr::memchr(b'\n', &text.as_bytes()[ls..end])
+                .map(|i| ls + i)
+                .unwrap_or(end);
+            if let Some((hs, he, name)) = self.header_at(text, ls, le) {
+                cur.end = hs;
+                if cur.end > cur.start || cur.header.is_some() {
+                    out.push(cur);
+                }
+                cur = Section {
+                    name: name.to_string(),
+                    start: he,
+                    end,
+                    header: Some((hs, he)),
+                };
+            }
+            ls = le + 1;
+        }
+        cur.end = end;
+        if cur.end > cur.start || cur.header.is_some() || out.is_empty() {
+            out.push(cur);
+        }
+    }
+
+    /// The sections of a report. `columns` are (start offset, column name) from structured
+    /// input; empty for free text.
+    pub fn split(&self, text: &str, columns: &[(usize, String)]) -> Vec<Section> {
+        let mut out = Vec::new();
+        if columns.is_empty() {
+            self.split_range(text, 0, text.len(), BODY, &mut out);
+        } else {
+            for (i, (s, name)) in columns.iter().enumerate() {
+                let e = columns.get(i + 1).map(|c| c.0).unwrap_or(text.len());
+                let canon = self.canonical(name);
+                self.split_range(text, *s, e, &canon, &mut out);
+            }
+        }
+        out
+    }
+}
+
+/// Byte spans of whitespace-separated words, with trailing punctuation kept.
+fn word_spans(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let st = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        Some((st, i))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> SectionIndex {
+        SectionIndex::new(&Lexicon::bundled().unwrap())
+    }
+
+    fn names(text: &str) -> Vec<(String, String)> {
+        index()
+            .split(text, &[])
+            .into_iter()
+            .map(|s| (s.name, text[s.start..s.end].trim().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn headers_with_colon_alone_or_in_capitals() {
+        let t = "CLINICAL HISTORY: Chest pain.\nFindings:\nCalcified granuloma in the right upper lobe.\nIMPRESSION\nNo acute disease.\nRECOMMENDATION Follow-up CT in 3 months.";
+        assert_eq!(
+            names(t),
+            vec![
+                ("indication".into(), "Chest pain.".into()),
+                (
+                    "findings".into(),
+                    "Calcified granuloma in the right upper lobe.".into()
+                ),
+                ("impression".into(), "No acute disease.".into()),
+                ("recommendation".into(), "Follow-up CT in 3 months.".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholders_and_sentences_are_not_headers() {
+        let t = "XXXX: the lungs are clear.\nFindings are consistent with a calcified granuloma.\nHeart: normal size.";
+        let s = names(t);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].0, "body");
+    }
+
+    #[test]
+    fn columns_become_sections() {
+        let text = "Chest pain\nCalcified granuloma.";
+        let cols = vec![(0, "indication".to_string()), (11, "findings".to_string())];
+        let s = index().split(text, &cols);
+        assert_eq!(s[0].name, "indication");
+        assert_eq!(s[1].name, "findings");
+        assert_eq!(&text[s[1].start..s[1].end], "Calcified granuloma.");
+        assert_eq!(index().canonical("report_text"), "report_text");
+        assert_eq!(index().canonical("Clinical History"), "indication");
+    }
+}

@@ -1,0 +1,208 @@
+//! A fast rule-based sentence splitter for report prose.
+//!
+//! Splits after `.`, `!` or `?` followed by white space, except after an abbreviation of the
+//! lexicon (`Dr.`, `e.g.`, `approx.`, `vs.`), a single letter (an initial), a numbered list
+//! marker (`1.` at the start of a line or after another sentence), or the de-identification
+//! placeholder `XXXX.`, which may stand for anything. Decimals (`1.5 cm`) never split because no
+//! space follows the period. Also splits at a line break before a list item (`2.`, `-`, `*`) and
+//! at blank lines.
+
+use std::collections::HashSet;
+
+use crate::lexicon::Lexicon;
+
+#[derive(Debug, Clone, Default)]
+pub struct SentenceSplitter {
+    abbreviations: HashSet<String>,
+}
+
+impl SentenceSplitter {
+    pub fn new(lex: &Lexicon) -> Self {
+        SentenceSplitter {
+            abbreviations: lex
+                .abbreviations
+                .iter()
+                .map(|a| a.trim_end_matches('.').to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Sentence ranges within `text[start..end]`, trimmed of white space, empty ones dropped.
+    pub fn split(&self, text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut s = start;
+        let mut i = start;
+        while i < end {
+            let c = b[i];
+            let split_after = match c {
+                b'.' | b'!' | b'?' => {
+                    let next = i + 1;
+                    let next_ok = next >= end
+                        || b[next].is_ascii_whitespace()
+                        || (matches!(b[next], b')' | b'"' | b'\'')
+                            && (next + 1 >= end || b[next + 1].is_ascii_whitespace()));
+                    next_ok && (c != b'.' || self.period_ends_sentence(b, s, i))
+                }
+                b'\n' => {
+                    if self.newline_splits(b, i, end) {
+                        push(&mut out, b, s, i);
+                        s = i + 1;
+                    }
+                    false
+                }
+                _ => false,
+            };
+            if split_after {
+                let mut e = i + 1;
+                while e < end && matches!(b[e], b')' | b'"' | b'\'') {
+                    e += 1;
+                }
+                push(&mut out, b, s, e);
+                s = e;
+                i = e;
+                continue;
+            }
+            i += 1;
+        }
+        push(&mut out, b, s, end);
+        out
+    }
+
+    /// `b[dot]` is a period followed by white space: does it end the sentence that began at `s`?
+    fn period_ends_sentence(&self, b: &[u8], s: usize, dot: usize) -> bool {
+        let mut ts = dot;
+        while ts > s
+            && !b[ts - 1].is_ascii_whitespace()
+            && !matches!(b[ts - 1], b'(' | b'"' | b'\'' | b',')
+        {
+            ts -= 1;
+        }
+        let tok = &b[ts..dot];
+        if tok.is_empty() {
+            return true;
+        }
+        // XXXX. (de-identified word: it may be a name, a date or an abbreviation)
+        if tok.ends_with(b"XXXX") {
+            return false;
+        }
+        // single letter: an initial
+        if tok.len() == 1 && tok[0].is_ascii_alphabetic() {
+            return false;
+        }
+        // abbreviation
+        if tok.iter().any(|c| c.is_ascii_alphabetic()) {
+            let lower = String::from_utf8_lossy(tok).to_ascii_lowercase();
+            if self.abbreviations.contains(&lower) {
+                return false;
+            }
+        }
+        // numbered list marker: digits at the start of the sentence
+        if tok.iter().all(u8::is_ascii_digit) && tok.len() <= 3 {
+            let before = b[s..ts].iter().all(|c| c.is_ascii_whitespace());
+            if before {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Does the line break at `b[nl]` start a new sentence? Yes before a list item or after a
+    /// blank line.
+    fn newline_splits(&self, b: &[u8], nl: usize, end: usize) -> bool {
+        let mut j = nl + 1;
+        while j < end && (b[j] == b' ' || b[j] == b'\t' || b[j] == b'\r') {
+            j += 1;
+        }
+        if j >= end {
+            return false;
+        }
+        if b[j] == b'\n' {
+            return true;
+        }
+        if matches!(b[j], b'-' | b'*' | b'+') && j + 1 < end && b[j + 1] == b' ' {
+            return true;
+        }
+        if b[j..end].starts_with("•".as_bytes()) {
+            return true;
+        }
+        let mut k = j;
+        while k < end && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if k > j
+            && k - j <= 3
+            && k + 1 < end
+            && matches!(b[k], b'.' | b')')
+            && b[k + 1].is_ascii_whitespace()
+        {
+            return true;
+        }
+        false
+    }
+}
+
+fn push(out: &mut Vec<(usize, usize)>, b: &[u8], mut s: usize, mut e: usize) {
+    while s < e && b[s].is_ascii_whitespace() {
+        s += 1;
+    }
+    while e > s && b[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    if e > s {
+        out.push((s, e));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(t: &str) -> Vec<&str> {
+        let sp = SentenceSplitter::new(&Lexicon::bundled().unwrap());
+        sp.split(t, 0, t.len())
+            .into_iter()
+            .map(|(s, e)| &t[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn decimals_abbreviations_and_placeholders_do_not_split() {
+        assert_eq!(
+            split("A 1.5 cm calcified nodule, approx. 2 mm from the pleura, was seen by Dr. Smith. No effusion."),
+            vec!["A 1.5 cm calcified nodule, approx. 2 mm from the pleura, was seen by Dr. Smith.", "No effusion."]
+        );
+        assert_eq!(
+            split("Granulomas, e.g. calcified ones, vs. scars. Stable."),
+            vec!["Granulomas, e.g. calcified ones, vs. scars.", "Stable."]
+        );
+        assert_eq!(
+            split("Seen on XXXX. Calcified granuloma."),
+            vec!["Seen on XXXX. Calcified granuloma."]
+        );
+    }
+
+    #[test]
+    fn numbered_lists_split_between_items_not_after_markers() {
+        assert_eq!(
+            split("1. No acute disease. 2. Calcified right hilar nodes."),
+            vec!["1. No acute disease.", "2. Calcified right hilar nodes."]
+        );
+        assert_eq!(
+            split("1. No pneumothorax\n2. Calcified granuloma\n- Stable aorta"),
+            vec![
+                "1. No pneumothorax",
+                "2. Calcified granuloma",
+                "- Stable aorta"
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_stay_one_sentence_blank_lines_split() {
+        assert_eq!(
+            split("No pleural\neffusion.\n\nCalcified node"),
+            vec!["No pleural\neffusion.", "Calcified node"]
+        );
+    }
+}

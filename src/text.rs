@@ -1,0 +1,167 @@
+//! Text normalization shared by every matcher.
+//!
+//! Lexicon phrases and report text go through the same function, so that spelling variants are
+//! handled once, here, and never by listing them in a lexicon: ASCII case is folded, hyphens and
+//! slashes become spaces, and runs of whitespace collapse to one space. A lexicon term written
+//! with a hyphen (`non-calcified`) is also compiled closed (`noncalcified`); see
+//! [`term_variants`]. Non-ASCII bytes are copied unchanged, so the normalized text is still UTF-8.
+
+/// Normalized text with a map back to byte offsets of the original.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    pub text: String,
+    /// `map[i]` is the offset in the original of normalized byte `i`; one extra entry maps the
+    /// end of the normalized text to the end of the original.
+    pub map: Vec<u32>,
+}
+
+impl Normalized {
+    /// Original byte range of a normalized range.
+    #[inline]
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.map[start] as usize;
+        // the end maps to one past the last byte of the last normalized character
+        let e = if end == 0 {
+            s
+        } else {
+            self.map[end - 1] as usize + 1
+        };
+        (s, e.max(s))
+    }
+}
+
+#[inline]
+fn fold(b: u8) -> Option<u8> {
+    match b {
+        b'A'..=b'Z' => Some(b + 32),
+        b'-' | b'/' => Some(b' '),
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Some(b' '),
+        _ => None,
+    }
+}
+
+/// Normalize `s` (see module doc), recording offsets relative to `base`.
+pub fn normalize_with_base(s: &str, base: usize) -> Normalized {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut map = Vec::with_capacity(bytes.len() + 1);
+    let mut last_space = true; // drop leading whitespace
+    for (i, &b) in bytes.iter().enumerate() {
+        let c = fold(b).unwrap_or(b);
+        if c == b' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
+        }
+        out.push(c);
+        map.push((base + i) as u32);
+    }
+    if out.last() == Some(&b' ') {
+        out.pop();
+        map.pop();
+    }
+    map.push((base + bytes.len()) as u32);
+    // Only ASCII bytes were replaced by ASCII bytes, and only ASCII bytes were dropped.
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Normalized { text, map }
+}
+
+pub fn normalize(s: &str) -> Normalized {
+    normalize_with_base(s, 0)
+}
+
+/// Normalize a lexicon phrase (no offsets needed).
+pub fn normalize_phrase(s: &str) -> String {
+    normalize(s).text
+}
+
+/// The spellings a lexicon term is compiled to: its normalized form and, when the written term
+/// has hyphens, the closed form as well (`non-calcified` → `non calcified`, `noncalcified`).
+pub fn term_variants(term: &str) -> Vec<String> {
+    let spaced = normalize_phrase(term);
+    let mut v = vec![spaced];
+    if term.contains('-') {
+        let closed = normalize_phrase(&term.replace('-', ""));
+        if !v.contains(&closed) {
+            v.push(closed);
+        }
+    }
+    v
+}
+
+/// True for bytes that make up words: a match must not start or end inside a word.
+#[inline]
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80 || b == b'_'
+}
+
+/// Whole-word check of `[start, end)` in `text`.
+#[inline]
+pub fn at_word_boundaries(text: &[u8], start: usize, end: usize) -> bool {
+    let left_ok = start == 0 || !is_word_byte(text[start - 1]) || !is_word_byte(text[start]);
+    let right_ok =
+        end >= text.len() || !is_word_byte(text[end]) || end == 0 || !is_word_byte(text[end - 1]);
+    left_ok && right_ok
+}
+
+/// Decode bytes as UTF-8, replacing invalid sequences; returns the text and how many invalid
+/// sequences were replaced (counted, never silently dropped).
+pub fn decode_lossy(bytes: Vec<u8>) -> (String, usize) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, 0),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut n = 0;
+            for chunk in bytes.utf8_chunks() {
+                if !chunk.invalid().is_empty() {
+                    n += 1;
+                }
+            }
+            (String::from_utf8_lossy(&bytes).into_owned(), n)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_hyphens_and_whitespace() {
+        let n = normalize("Non-Calcified   NODULE\n seen");
+        assert_eq!(n.text, "non calcified nodule seen");
+        // "NODULE" starts at byte 16 of the original
+        let at = n.text.find("nodule").unwrap();
+        assert_eq!(n.original_range(at, at + 6), (16, 22));
+    }
+
+    #[test]
+    fn hyphenated_terms_compile_to_spaced_and_closed_forms() {
+        assert_eq!(
+            term_variants("non-calcified"),
+            vec!["non calcified", "noncalcified"]
+        );
+        assert_eq!(
+            term_variants("calcified granuloma"),
+            vec!["calcified granuloma"]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_counted() {
+        let (s, n) = decode_lossy(b"calcified \xff\xfe granuloma \xc3".to_vec());
+        assert!(s.starts_with("calcified "));
+        assert_eq!(n, 3, "each invalid byte is one replaced sequence");
+    }
+
+    #[test]
+    fn word_boundaries() {
+        let t = b"calcified granulomas";
+        assert!(at_word_boundaries(t, 0, 9));
+        assert!(!at_word_boundaries(t, 10, 19));
+    }
+}
