@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod context;
 pub mod error;
+pub mod eval;
 pub mod input;
 pub mod lexicon;
 pub mod matcher;

@@ -13,6 +13,7 @@ use crate::lexicon::{Lexicon, LexiconOptions};
 use crate::output::Format;
 use crate::run::Inputs;
 
+mod eval;
 mod extract;
 mod lexicon;
 
@@ -36,6 +37,9 @@ pub enum Command {
     /// Validate or print the effective lexicon.
     #[command(subcommand)]
     Lexicon(lexicon::LexiconCmd),
+    /// Compare calcmine with an annotated sample: precision, recall, F1, accuracy, confusion
+    /// matrices with 95% intervals, and the disagreements for review.
+    Eval(eval::EvalArgs),
 }
 
 /// What to read.
@@ -163,6 +167,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(a) => extract::run(a),
         Command::Lexicon(c) => lexicon::run(c),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
