@@ -594,14 +594,20 @@ pub fn score_reports(gold: &ReportGold, results: &HashMap<String, ReportResult>)
 }
 
 /// The occurrence of the row's concept that the annotator meant: the one written in upper case
-/// when the sentence has several (the NegEx convention), else the first.
-fn annotated<'m>(mentions: &'m [Mention], concept_id: &str) -> Option<&'m Mention> {
+/// when the sentence has several (the NegEx convention), else the first. An upper-case label
+/// followed by a colon ("ALLERGIES: He has no known ALLERGIES.") is a heading, not the mention.
+fn annotated<'m>(mentions: &'m [Mention], concept_id: &str, text: &str) -> Option<&'m Mention> {
     let own: Vec<&Mention> = mentions.iter().filter(|m| m.term == concept_id).collect();
-    let upper = |m: &&&Mention| {
+    let upper = |m: &Mention| {
         m.text.bytes().any(|b| b.is_ascii_uppercase())
             && !m.text.bytes().any(|b| b.is_ascii_lowercase())
     };
-    own.iter().find(upper).or(own.first()).copied()
+    let heading = |m: &Mention| text[m.end..].trim_start().starts_with(':');
+    own.iter()
+        .find(|m| upper(m) && !heading(m))
+        .or_else(|| own.iter().find(|m| upper(m)))
+        .or(own.first())
+        .copied()
 }
 
 /// Score sentence-level gold: each row's sentence is a report whose only target is the row's
@@ -634,7 +640,7 @@ pub fn score_sentences(rows: &[SentenceGold], base: &Lexicon) -> Evaluation {
             .first()
             .map(|t| t.id.clone())
             .unwrap_or_default();
-        let m = annotated(&result.mentions, &concept_id);
+        let m = annotated(&result.mentions, &concept_id, &row.sentence);
         if m.is_none() {
             not_found += 1;
             if not_found <= 5 {

@@ -108,17 +108,47 @@ impl Engine {
         if targets.is_empty() {
             return Vec::new();
         }
-        // triggers: leftmost-longest among all categories (pseudo-triggers mask what they cover),
-        // minus those inside a target ("no" in a user target "no appetite")
-        let triggers: Vec<Hit<u32>> = leftmost_longest(&s.hits, |k| matches!(k, Key::Trigger(_)))
-            .into_iter()
+        // Triggers: hits inside a target are dropped first ("no" in a user target "no
+        // appetite"; "no acute" overlapping the target "acute distress" gives way to "no"), then
+        // leftmost-longest among all categories (pseudo-triggers mask what they cover). A phrase
+        // listed in two trigger entries ("resolved": forward and backward) keeps both, unless
+        // one of them is a pseudo-trigger.
+        let candidates: Vec<Hit<Key>> = s
+            .hits
+            .iter()
+            .filter(|h| matches!(h.key, Key::Trigger(_)))
             .filter(|t| !targets.iter().any(|g| t.start < g.end && g.start < t.end))
-            .map(|h| Hit {
-                start: h.start,
-                end: h.end,
-                key: if let Key::Trigger(i) = h.key { i } else { 0 },
-            })
+            .copied()
             .collect();
+        let selected = leftmost_longest(&candidates, |_| true);
+        let mut triggers: Vec<Hit<u32>> = Vec::with_capacity(selected.len());
+        for sel in &selected {
+            let group: Vec<u32> = candidates
+                .iter()
+                .filter(|h| h.start == sel.start && h.end == sel.end)
+                .filter_map(|h| match h.key {
+                    Key::Trigger(i) => Some(i),
+                    _ => None,
+                })
+                .collect();
+            let pseudo = group
+                .iter()
+                .any(|&i| self.context.category(i) == Category::Pseudo);
+            for i in group {
+                if (pseudo && self.context.category(i) != Category::Pseudo)
+                    || triggers
+                        .iter()
+                        .any(|t| t.start == sel.start && t.end == sel.end && t.key == i)
+                {
+                    continue;
+                }
+                triggers.push(Hit {
+                    start: sel.start,
+                    end: sel.end,
+                    key: i,
+                });
+            }
+        }
         let spans: Vec<(usize, usize)> = targets.iter().map(|h| (h.start, h.end)).collect();
         let assertions = self
             .context
