@@ -3,7 +3,9 @@
 //! Splits after `.`, `!` or `?` followed by white space, except after an abbreviation of the
 //! lexicon (`Dr.`, `e.g.`, `approx.`, `vs.`), a single letter (an initial), a numbered list
 //! marker (`1.` at the start of a line or after another sentence), or the de-identification
-//! placeholder `XXXX.`, which may stand for anything. Decimals (`1.5 cm`) never split because no
+//! placeholder `XXXX.`, which may stand for anything — unless a capitalized ordinary word
+//! follows it (`lymph XXXX. No pneumothorax`): de-identification turns names into `XXXX` too,
+//! so an abbreviation like `Dr.` hidden behind it is followed by `XXXX`, not by `No`. Decimals (`1.5 cm`) never split because no
 //! space follows the period. Also splits at a line break before a list item (`2.`, `-`, `*`) and
 //! at blank lines.
 
@@ -42,7 +44,7 @@ impl SentenceSplitter {
                         || b[next].is_ascii_whitespace()
                         || (matches!(b[next], b')' | b'"' | b'\'')
                             && (next + 1 >= end || b[next + 1].is_ascii_whitespace()));
-                    next_ok && (c != b'.' || self.period_ends_sentence(b, s, i))
+                    next_ok && (c != b'.' || self.period_ends_sentence(b, s, i, end))
                 }
                 b'\n' => {
                     if self.newline_splits(b, i, end) {
@@ -70,7 +72,7 @@ impl SentenceSplitter {
     }
 
     /// `b[dot]` is a period followed by white space: does it end the sentence that began at `s`?
-    fn period_ends_sentence(&self, b: &[u8], s: usize, dot: usize) -> bool {
+    fn period_ends_sentence(&self, b: &[u8], s: usize, dot: usize, end: usize) -> bool {
         let mut ts = dot;
         while ts > s
             && !b[ts - 1].is_ascii_whitespace()
@@ -84,7 +86,11 @@ impl SentenceSplitter {
         }
         // XXXX. (de-identified word: it may be a name, a date or an abbreviation)
         if tok.ends_with(b"XXXX") {
-            return false;
+            let mut k = dot + 1;
+            while k < end && b[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            return k + 1 < end && b[k].is_ascii_uppercase() && b[k + 1].is_ascii_lowercase();
         }
         // single letter: an initial
         if tok.len() == 1 && tok[0].is_ascii_alphabetic() {
@@ -176,9 +182,30 @@ mod tests {
             split("Granulomas, e.g. calcified ones, vs. scars. Stable."),
             vec!["Granulomas, e.g. calcified ones, vs. scars.", "Stable."]
         );
+        // XXXX may hide an abbreviation ("Dr."), whose name is de-identified too
         assert_eq!(
-            split("Seen on XXXX. Calcified granuloma."),
-            vec!["Seen on XXXX. Calcified granuloma."]
+            split("Discussed with XXXX. XXXX by telephone."),
+            vec!["Discussed with XXXX. XXXX by telephone."]
+        );
+        assert_eq!(
+            split("Measured approx. XXXX. mm."),
+            vec!["Measured approx. XXXX. mm."]
+        );
+    }
+
+    #[test]
+    fn a_placeholder_before_a_capitalized_word_ends_the_sentence() {
+        // "lymph XXXX." is "lymph node." in the Open-i collection
+        assert_eq!(
+            split("No focal airspace disease in the left cardiophrenic XXXX. Calcified granuloma in the right apex."),
+            vec![
+                "No focal airspace disease in the left cardiophrenic XXXX.",
+                "Calcified granuloma in the right apex."
+            ]
+        );
+        assert_eq!(
+            split("Calcified hilar lymph XXXX. No pneumothorax."),
+            vec!["Calcified hilar lymph XXXX.", "No pneumothorax."]
         );
     }
 
