@@ -5,6 +5,10 @@ Protocol of ../shared/corpora/README.md:
   gold positive  MeSH contains `Calcinosis` or `Calcified Granuloma`;
   not scored     MeSH contains `Atherosclerosis` and no gold-positive code (left out);
   gold negative  everything else.
+The `organ` column maps the qualifiers of the first gold-positive code to TAXONOMY.md §4 organ
+names (lymph nodes win over the lung or mediastinum they sit in: the node is what is calcified);
+it is left empty where no qualifier names an organ ("scattered", "mediastinum"), so that report
+is not scored on organ.
 Usage: openi_gold.py openi-dev.csv > gold.csv   (write it outside the repository)
 """
 import csv
@@ -13,20 +17,37 @@ import sys
 POSITIVE = ("calcinosis", "calcified granuloma")
 
 
-def descriptors(mesh):
-    return [code.split("/")[0].strip().lower() for code in mesh.split(";") if code.strip()]
+# MeSH qualifier -> TAXONOMY.md organ, in order of precedence
+ORGANS = [
+    ("lymph nodes", "lymph_node"),
+    ("aorta", "aorta"),
+    ("aorta, thoracic", "aorta"),
+    ("pleura", "pleura"),
+    ("lung", "lung"),
+]
+
+
+def codes(mesh):
+    return [[p.strip().lower() for p in c.split("/")] for c in mesh.split(";") if c.strip()]
+
+
+def organ(parts):
+    for qualifier, name in ORGANS:
+        if qualifier in parts[1:]:
+            return name
+    return ""
 
 
 def main(path):
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(["report_id", "present"])
+    out.writerow(["report_id", "present", "organ"])
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            d = descriptors(row["MeSH"])
-            positive = any(x in POSITIVE for x in d)
-            if not positive and "atherosclerosis" in d:
+            cs = codes(row["MeSH"])
+            pos = [c for c in cs if c[0] in POSITIVE]
+            if not pos and any(c[0] == "atherosclerosis" for c in cs):
                 continue
-            out.writerow([row["uid"], 1 if positive else 0])
+            out.writerow([row["uid"], 1 if pos else 0, organ(pos[0]) if pos else ""])
 
 
 if __name__ == "__main__":
