@@ -4,11 +4,35 @@
 //!
 //! Triggers come from the lexicon with a category, a direction and a scope limit in words.
 //! Pseudo-triggers ("no change") win over the triggers they contain by leftmost-longest
-//! selection, and terminators ("but", "which", and a semicolon) end scopes. It knows nothing of
-//! calcification: targets are just spans, so the engine serves any concept (`--targets`).
+//! selection, and terminators ("but", "which", and a semicolon) end scopes. A comma followed by
+//! a word that opens a new clause (`, the`, `, there`, `, she`) ends scopes too: radiologists
+//! splice clauses with commas ("calcified granuloma in the right upper lobe, the effusion has
+//! resolved"), while a list of negated findings goes on with bare nouns ("no effusion,
+//! pneumothorax, or consolidation"). It knows nothing of calcification: targets are just spans,
+//! so the engine serves any concept (`--targets`).
 
 use crate::lexicon::{Category, Direction, Lexicon, TriggerEntry};
 use crate::matcher::Hit;
+
+/// Words that, after a comma, start a new clause with its own subject: determiners and
+/// pronouns. Closed-class English words, not domain knowledge, so they live here.
+const CLAUSE_OPENERS: &[&str] = &[
+    "the", "this", "these", "that", "those", "there", "it", "he", "she", "they", "we", "patient",
+];
+
+/// Byte positions of commas that start a new clause (see [`CLAUSE_OPENERS`]).
+fn clause_breaks(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b',', b)
+        .filter(|&p| {
+            let rest = text[p + 1..].trim_start();
+            let word_end = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            CLAUSE_OPENERS.contains(&&rest[..word_end])
+        })
+        .collect()
+}
 
 /// A compiled trigger rule.
 #[derive(Debug, Clone)]
@@ -75,8 +99,9 @@ impl ContextEngine {
         // word index of a byte position = number of spaces before it (text is normalized)
         let spaces: Vec<usize> = memchr::memchr_iter(b' ', bytes).collect();
         let word = |pos: usize| spaces.partition_point(|&s| s < pos);
-        // hard clause boundaries: semicolons
-        let semis: Vec<usize> = memchr::memchr_iter(b';', bytes).collect();
+        // hard clause boundaries: semicolons, and commas opening a new clause
+        let mut semis: Vec<usize> = memchr::memchr_iter(b';', bytes).collect();
+        semis.extend(clause_breaks(text));
         let terminators: Vec<(usize, usize, &Rule)> = triggers
             .iter()
             .filter(|h| self.rules[h.key as usize].category == Category::Terminate)

@@ -259,3 +259,44 @@ fn every_assertion_dimension() {
     assert_eq!(m.experiencer, "other");
     assert!(!m.is_imaging_finding());
 }
+
+#[test]
+fn a_comma_opening_a_new_clause_ends_the_scope() {
+    let c = calc_engine();
+    // post-negation does not reach back across ", the ..."
+    assert_eq!(
+        status_of(
+            &c,
+            "Calcified granuloma in the right upper lobe, the pneumonia has resolved.",
+            "calcified granuloma"
+        ),
+        "present"
+    );
+    // nor does a pre-negation reach forward across it
+    assert_eq!(
+        status_of(
+            &c,
+            "No pleural effusion, the calcified granuloma is unchanged.",
+            "calcified granuloma"
+        ),
+        "present"
+    );
+    let e = user_engine(&["hemodynamically stable"]);
+    assert_eq!(
+        status_of(
+            &e,
+            "Due to no evidence of active bleeding, the patient remained hemodynamically stable.",
+            "hemodynamically stable"
+        ),
+        "present"
+    );
+    // a list of negated findings goes on with bare nouns: still negated
+    assert_eq!(
+        status_of(
+            &c,
+            "No effusion, pneumothorax, or calcified lymph nodes.",
+            "calcified"
+        ),
+        "absent"
+    );
+}
