@@ -8,7 +8,8 @@
 //! a word that opens a new clause (`, the`, `, there`, `, she`) ends scopes too: radiologists
 //! splice clauses with commas ("calcified granuloma in the right upper lobe, the effusion has
 //! resolved"), while a list of negated findings goes on with bare nouns ("no effusion,
-//! pneumothorax, or consolidation"). It knows nothing of calcification: targets are just spans,
+//! pneumothorax, or consolidation"); likewise `and` / `or` before a subject pronoun ("and he
+//! is"). It knows nothing of calcification: targets are just spans,
 //! so the engine serves any concept (`--targets`).
 
 use crate::lexicon::{Category, Direction, Lexicon, TriggerEntry};
@@ -19,19 +20,33 @@ use crate::matcher::Hit;
 const CLAUSE_OPENERS: &[&str] = &[
     "the", "this", "these", "that", "those", "there", "it", "he", "she", "they", "we", "patient",
 ];
+/// After `and` / `or` only a subject pronoun opens a new clause: "no calcification of the aorta
+/// and the coronary arteries" is still one list, "he is not cooperative and he is confused" is
+/// two clauses.
+const PRONOUN_SUBJECTS: &[&str] = &["there", "it", "he", "she", "they", "we"];
 
-/// Byte positions of commas that start a new clause (see [`CLAUSE_OPENERS`]).
+/// Byte positions where a new clause starts: a comma before a [`CLAUSE_OPENERS`] word, or
+/// `and` / `or` before a [`PRONOUN_SUBJECTS`] word. `text` is normalized (lower case, single
+/// spaces).
 fn clause_breaks(text: &str) -> Vec<usize> {
-    let b = text.as_bytes();
-    memchr::memchr_iter(b',', b)
-        .filter(|&p| {
-            let rest = text[p + 1..].trim_start();
-            let word_end = rest
-                .find(|c: char| !c.is_ascii_alphabetic())
-                .unwrap_or(rest.len());
-            CLAUSE_OPENERS.contains(&&rest[..word_end])
-        })
-        .collect()
+    let next_word = |from: usize| {
+        let rest = text[from..].trim_start();
+        let end = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        &rest[..end]
+    };
+    let mut out: Vec<usize> = memchr::memchr_iter(b',', text.as_bytes())
+        .filter(|&p| CLAUSE_OPENERS.contains(&next_word(p + 1)))
+        .collect();
+    for conj in [" and ", " or "] {
+        for (p, _) in text.match_indices(conj) {
+            if PRONOUN_SUBJECTS.contains(&next_word(p + conj.len())) {
+                out.push(p + 1);
+            }
+        }
+    }
+    out
 }
 
 /// A compiled trigger rule.

@@ -290,6 +290,16 @@ fn a_comma_opening_a_new_clause_ends_the_scope() {
         ),
         "present"
     );
+    // "and" before a subject pronoun starts a new clause as well
+    let e = user_engine(&["difficult to keep focused", "confused"]);
+    assert_eq!(
+        status_of(
+            &e,
+            "He is not terribly cooperative and he is difficult to keep focused.",
+            "difficult to keep focused"
+        ),
+        "present"
+    );
     // a list of negated findings goes on with bare nouns: still negated
     assert_eq!(
         status_of(
