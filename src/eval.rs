@@ -2,7 +2,7 @@
 //!
 //! Two gold layouts are read, told apart by their header:
 //!
-//! - **report level** (CSV or TSV): a `report_id` column plus any of `present`, `organ`,
+//! - **report level** (CSV or TSV): a `report_id` column (or `id`, `note_id`, `uid`) plus any of `present`, `organ`,
 //!   `mechanism`, `metabolic_workup`. An empty cell means "not judged" and the report is left
 //!   out of that field. `present` is compared with "the report has a mention that is an imaging
 //!   finding" ([`Mention::is_imaging_finding`]: present, patient, outside the indication);
@@ -339,6 +339,7 @@ impl Gold {
     pub fn load(path: &Path) -> Result<Gold> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let text = String::from_utf8_lossy(&bytes);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let shown = path.display().to_string();
         let first = text.lines().next().unwrap_or("");
         let delim = if first.contains('\t') { b'\t' } else { b',' };
@@ -390,11 +391,11 @@ impl Gold {
             }
             return Ok(Gold::Sentences(rows));
         }
-        let Some(idi) = col("report_id") else {
+        let Some(idi) = crate::input::DEFAULT_ID_COLS.iter().find_map(|c| col(c)) else {
             return Err(Error::input(
                 at(1),
-                "gold file needs a `report_id` column (report level) or `Concept`, `Sentence` \
-                 and `Negation` columns (sentence level)",
+                "gold file needs a `report_id` column (or `id`, `note_id`, `uid`: report level) \
+                 or `Concept`, `Sentence` and `Negation` columns (sentence level)",
             ));
         };
         let fields: Vec<(usize, String)> = header
@@ -948,6 +949,26 @@ mod tests {
         assert_eq!(
             ev.disagreements[2].evidence,
             "Mitral annular calcification."
+        );
+    }
+
+    #[test]
+    fn gold_from_a_spreadsheet_export_with_bom_and_uid_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("gold.csv");
+        std::fs::write(&p, "\u{feff}uid,Present\r\n17,Yes\r\n18,no\r\n19,\r\n").unwrap();
+        let Gold::Reports(g) = Gold::load(&p).unwrap() else {
+            panic!("report-level layout expected")
+        };
+        assert_eq!(g.fields, vec!["present"]);
+        let got: Vec<(&str, Option<&str>)> = g
+            .rows
+            .iter()
+            .map(|(id, v)| (id.as_str(), v.get("present").map(String::as_str)))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("17", Some("yes")), ("18", Some("no")), ("19", None)]
         );
     }
 
