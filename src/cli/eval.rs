@@ -67,6 +67,14 @@ pub fn run(a: EvalArgs) -> Result<u8> {
             score_sentences(rows, &lexicon)
         }
         Gold::Reports(g) => {
+            if a.input.inputs.is_empty()
+                && !a.input.example
+                && std::io::IsTerminal::is_terminal(&std::io::stdin())
+            {
+                return Err(usage(
+                    "report-level gold: give the reports as INPUT (or pipe them to stdin)",
+                ));
+            }
             let wanted: HashSet<&str> = g.rows.iter().map(|(id, _)| id.as_str()).collect();
             let engine = Engine::new(lexicon);
             let mut results = HashMap::new();
