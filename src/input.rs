@@ -81,6 +81,12 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
             }
         }
     }
+    if out.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: no .txt or .txt.gz files in this directory (tables must be named one by one)",
+            path.display()
+        )));
+    }
     out.sort();
     Ok(out)
 }
@@ -205,6 +211,23 @@ pub fn read_reports(
     }
 }
 
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// An I/O error in the middle of an input (a truncated `.gz`): where it happened and how many
+/// reports of this file were read before it (they are kept).
+fn read_error(file: &str, line: u64, reports: u64, e: io::Error) -> Error {
+    Error::input(
+        crate::error::Location {
+            file: file.into(),
+            line: Some(line),
+            record: None,
+        },
+        format!(
+            "read error: {e} (truncated or corrupt file?); the {reports} reports before it were read"
+        ),
+    )
+}
+
 fn shown(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".into()
@@ -224,6 +247,13 @@ fn read_file(
     let (fmt, _) = format_of(path, opts);
     let mut reader = open(path, counter)?;
     let file = shown(path);
+    // A UTF-8 byte-order mark is an encoding marker, not text: it would hide a header on the
+    // first line ("\u{feff}FINDINGS:") and break the first JSON line.
+    match reader.fill_buf() {
+        Ok(b) if b.starts_with(BOM) => reader.consume(BOM.len()),
+        Ok(_) => {}
+        Err(e) => return Err(read_error(&file, 1, 0, e)),
+    }
     let mut emit = |mut r: Report, stats: &mut ReadStats| -> Flow {
         stats.reports += 1;
         stats.bytes += r.text.len() as u64;
@@ -242,9 +272,14 @@ fn read_file(
     match fmt {
         InputFormat::Txt => {
             let mut buf = Vec::new();
-            reader
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::io(path, e))?;
+            // A read error (a truncated .gz) keeps the report, marked with the error, so it is
+            // not lost from the output; the text read so far stays with it.
+            let error = reader.read_to_end(&mut buf).err().map(|e| {
+                format!(
+                    "read error after {} bytes: {e} (truncated or corrupt file?)",
+                    buf.len()
+                )
+            });
             let (text, bad) = decode_lossy(buf);
             let id = if is_stdin {
                 "stdin".to_string()
@@ -258,6 +293,7 @@ fn read_file(
                     line: 1,
                     record: 1,
                     invalid_utf8: bad,
+                    error,
                     ..Default::default()
                 },
                 stats,
@@ -275,7 +311,7 @@ fn read_file(
                 buf.clear();
                 let got = reader
                     .read_until(b'\n', &mut buf)
-                    .map_err(|e| Error::io(path, e))?;
+                    .map_err(|e| read_error(&file, n + 1, n, e))?;
                 if got == 0 {
                     return Ok(Flow::Continue(()));
                 }
@@ -373,6 +409,69 @@ fn assemble(fields: Vec<(String, String)>) -> (String, Vec<(usize, String)>) {
     (text, cols)
 }
 
+/// Where the CSV quoting state is, byte by byte, as the csv crate reads it (RFC 4180 with
+/// doubled quotes, a field quoted only when it starts with a quote).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Follows the quoting of the bytes the csv reader consumes. The csv crate reads a quote left
+/// open at the end of a file as one field running to the end, without an error: every row after
+/// it would silently become part of one report. This lets the reader say so.
+struct QuoteTracker<R> {
+    inner: R,
+    sep: u8,
+    state: Quoting,
+}
+
+impl<R> QuoteTracker<R> {
+    fn track(&mut self, bytes: &[u8]) {
+        let sep = self.sep;
+        let mut i = 0;
+        while i < bytes.len() {
+            match self.state {
+                Quoting::Quoted => match memchr::memchr(b'"', &bytes[i..]) {
+                    Some(k) => {
+                        self.state = Quoting::QuoteInQuoted;
+                        i += k + 1;
+                    }
+                    None => return,
+                },
+                Quoting::Unquoted => match memchr::memchr3(sep, b'\n', b'\r', &bytes[i..]) {
+                    Some(k) => {
+                        self.state = Quoting::FieldStart;
+                        i += k + 1;
+                    }
+                    None => return,
+                },
+                Quoting::FieldStart | Quoting::QuoteInQuoted => {
+                    let b = bytes[i];
+                    self.state = match (self.state, b) {
+                        (Quoting::FieldStart, b'"') => Quoting::Quoted,
+                        (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                        (_, b'\n' | b'\r') => Quoting::FieldStart,
+                        (_, b) if b == sep => Quoting::FieldStart,
+                        _ => Quoting::Unquoted,
+                    };
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for QuoteTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.track(&buf[..n]);
+        Ok(n)
+    }
+}
+
 fn read_table(
     reader: Box<dyn BufRead + Send>,
     path: &Path,
@@ -382,22 +481,28 @@ fn read_table(
     stats: &mut ReadStats,
     emit: &mut dyn FnMut(Report, &mut ReadStats) -> Flow,
 ) -> Result<Flow> {
+    let sep = if tsv { b'\t' } else { b',' };
     let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(if tsv { b'\t' } else { b',' })
+        .delimiter(sep)
         .flexible(false)
         .quoting(true)
-        .from_reader(reader);
+        .from_reader(QuoteTracker {
+            inner: reader,
+            sep,
+            state: Quoting::FieldStart,
+        });
+    let at_line = |line: u64| crate::error::Location {
+        file: file.into(),
+        line: Some(line),
+        record: None,
+    };
     let header: Vec<String> = rdr
         .byte_headers()
-        .map_err(|e| {
-            Error::input(
-                crate::error::Location {
-                    file: file.into(),
-                    line: Some(1),
-                    record: None,
-                },
-                e.to_string(),
-            )
+        .map_err(|e| match e.kind() {
+            csv::ErrorKind::Io(io) => {
+                read_error(file, 1, 0, io::Error::new(io.kind(), io.to_string()))
+            }
+            _ => Error::input(at_line(1), e.to_string()),
         })?
         .iter()
         .map(|h| {
@@ -406,14 +511,43 @@ fn read_table(
                 .to_string()
         })
         .collect();
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err(Error::input(
+            at_line(1),
+            "no header row (empty file?): a table needs a header naming its columns",
+        ));
+    }
     let (id_col, text_cols) = resolve_columns(&header, opts, file)?;
     let _ = path;
     let mut record = csv::ByteRecord::new();
     let mut n = 0u64;
+    // Each report is handed on once the next read succeeds, so the last one can still be
+    // marked when the file ends inside an open quote.
+    let mut held: Option<Report> = None;
+    let mut hand_on = |r: Option<Report>, stats: &mut ReadStats| -> Flow {
+        match r {
+            Some(r) => emit(r, stats),
+            None => Flow::Continue(()),
+        }
+    };
     loop {
         let pos_line = rdr.position().line() + 1;
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => return Ok(Flow::Continue(())),
+        let next = match rdr.read_byte_record(&mut record) {
+            Ok(false) => {
+                if let Some(r) = held.as_mut() {
+                    if rdr.get_ref().state == Quoting::Quoted {
+                        let msg = format!(
+                            "unterminated quote: a quoted field opened in this row runs to the end of the file (line {}); any rows after it were read into it",
+                            rdr.position().line()
+                        );
+                        r.error = Some(match r.error.take() {
+                            Some(e) => format!("{e}; {msg}"),
+                            None => msg,
+                        });
+                    }
+                }
+                return Ok(hand_on(held.take(), stats));
+            }
             Ok(true) => {
                 n += 1;
                 let line = record.position().map(|p| p.line()).unwrap_or(pos_line);
@@ -433,7 +567,7 @@ fn read_table(
                     fields.push((name.clone(), s));
                 }
                 let (text, columns) = assemble(fields);
-                let r = Report {
+                Report {
                     id,
                     text,
                     columns,
@@ -441,13 +575,9 @@ fn read_table(
                     record: n,
                     invalid_utf8: bad,
                     ..Default::default()
-                };
-                if emit(r, stats).is_break() {
-                    return Ok(Flow::Break(()));
                 }
             }
             Err(e) => {
-                n += 1;
                 let line = e.position().map(|p| p.line()).unwrap_or(pos_line);
                 let msg = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
@@ -456,27 +586,38 @@ fn read_table(
                         format!("malformed row: {len} fields where the header has {expected_len}")
                     }
                     csv::ErrorKind::Io(io) => {
-                        return Err(Error::io(path, io::Error::new(io.kind(), io.to_string())))
+                        // the rows before it are kept; the file's error names where it stopped
+                        let err = read_error(
+                            file,
+                            pos_line,
+                            n,
+                            io::Error::new(io.kind(), io.to_string()),
+                        );
+                        if hand_on(held.take(), stats).is_break() {
+                            return Ok(Flow::Break(()));
+                        }
+                        return Err(err);
                     }
                     _ => format!("malformed row: {e}"),
                 };
+                n += 1;
                 // keep whatever id the row has, so the report can still be found
-                let id = id_col
-                    .and_then(|i| record.get(i))
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("{file}:{line}"));
-                let r = Report {
+                let (id, bad) = match id_col.and_then(|i| record.get(i)) {
+                    Some(b) if !b.is_empty() => decode_lossy(b.to_vec()),
+                    _ => (format!("{file}:{line}"), 0),
+                };
+                Report {
                     id,
                     line,
                     record: n,
+                    invalid_utf8: bad,
                     error: Some(msg),
                     ..Default::default()
-                };
-                if emit(r, stats).is_break() {
-                    return Ok(Flow::Break(()));
                 }
             }
+        };
+        if hand_on(held.replace(next), stats).is_break() {
+            return Ok(Flow::Break(()));
         }
     }
 }
@@ -503,7 +644,7 @@ fn read_jsonl(
         buf.clear();
         let got = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(file, e))?;
+            .map_err(|e| read_error(file, line + 1, n, e))?;
         if got == 0 {
             return Ok(Flow::Continue(()));
         }

@@ -193,7 +193,7 @@ struct LexiconFile {
     abbreviations: Vec<String>,
     /// Default scope limits in words, by category name.
     #[serde(default)]
-    scope: BTreeMap<String, usize>,
+    scope: BTreeMap<Spanned<String>, usize>,
 }
 
 /// A file that went into the effective lexicon.
@@ -342,6 +342,7 @@ impl Lexicon {
 
     /// Targets from a plain list: one phrase per line, `#` starts a comment.
     pub fn add_plain_targets(&mut self, shown: &str, src: &str) {
+        let src = src.strip_prefix('\u{feff}').unwrap_or(src);
         for (i, line) in src.lines().enumerate() {
             let phrase = line.split('#').next().unwrap_or("").trim();
             if phrase.is_empty() {
@@ -370,6 +371,8 @@ impl Lexicon {
 
     /// Parse one TOML lexicon file into the families; mistakes go to `errors`.
     pub fn add_file(&mut self, shown: &str, src: &str, errors: &mut Vec<Error>) {
+        // an editor's byte-order mark is not TOML; line numbers are unaffected
+        let src = src.strip_prefix('\u{feff}').unwrap_or(src);
         let file: LexiconFile = match toml::from_str(src) {
             Ok(f) => f,
             Err(e) => {
@@ -408,13 +411,15 @@ impl Lexicon {
         }
         self.abbreviations.extend(file.abbreviations);
         for (k, v) in file.scope {
+            let line = line_of(src, k.span().start);
+            let k = k.into_inner();
             if !matches!(
                 k.as_str(),
                 "negated" | "uncertain" | "historical" | "hypothetical" | "experiencer"
             ) {
                 errors.push(Error::lexicon(
                     shown,
-                    1,
+                    line,
                     format!("scope: unknown category `{k}`"),
                 ));
             }

@@ -93,18 +93,59 @@ pub fn term_variants(term: &str) -> Vec<String> {
     v
 }
 
-/// True for bytes that make up words: a match must not start or end inside a word.
+/// True for bytes that make up words: a match must not start or end inside a word. Non-ASCII
+/// bytes count as word bytes here; [`at_word_boundaries`] looks at the whole character.
 #[inline]
 pub fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80 || b == b'_'
 }
 
-/// Whole-word check of `[start, end)` in `text`.
+/// Letters and digits of any script make up words (`Mönckeberg`); punctuation and symbols do
+/// not, so a term next to a typographic quote, a dash or an emoji (`“calcified granuloma”`,
+/// `calcification—right`) is still a whole word.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Is the character that ends at byte `i` (`before`) or starts at byte `i` a word character?
+/// Falls back to [`is_word_byte`] where `text` is not valid UTF-8 around `i`.
+fn word_char_at(text: &[u8], i: usize, before: bool) -> bool {
+    let b = if before { text[i - 1] } else { text[i] };
+    if b < 0x80 {
+        return is_word_byte(b);
+    }
+    let c = if before {
+        let mut k = i - 1;
+        while k > 0 && i - k < 4 && (text[k] & 0xC0) == 0x80 {
+            k -= 1;
+        }
+        std::str::from_utf8(&text[k..i])
+            .ok()
+            .and_then(|s| s.chars().next_back())
+    } else {
+        let e = (i + 4).min(text.len());
+        let chunk = &text[i..e];
+        let valid = match std::str::from_utf8(chunk) {
+            Ok(s) => s,
+            Err(err) => std::str::from_utf8(&chunk[..err.valid_up_to()]).unwrap_or(""),
+        };
+        valid.chars().next()
+    };
+    c.map_or(true, is_word_char)
+}
+
+/// Whole-word check of `[start, end)` in `text`: no word character runs on across either end.
 #[inline]
 pub fn at_word_boundaries(text: &[u8], start: usize, end: usize) -> bool {
-    let left_ok = start == 0 || !is_word_byte(text[start - 1]) || !is_word_byte(text[start]);
-    let right_ok =
-        end >= text.len() || !is_word_byte(text[end]) || end == 0 || !is_word_byte(text[end - 1]);
+    let left_ok = start == 0
+        || start >= text.len()
+        || !word_char_at(text, start, true)
+        || !word_char_at(text, start, false);
+    let right_ok = end == 0
+        || end >= text.len()
+        || !word_char_at(text, end, false)
+        || !word_char_at(text, end, true);
     left_ok && right_ok
 }
 
@@ -163,5 +204,15 @@ mod tests {
         let t = b"calcified granulomas";
         assert!(at_word_boundaries(t, 0, 9));
         assert!(!at_word_boundaries(t, 10, 19));
+        // typographic punctuation ends a word, letters of any script do not
+        let t = "“calcified granuloma”—noted".as_bytes();
+        let s = "“".len();
+        assert!(at_word_boundaries(t, s, s + "calcified granuloma".len()));
+        let t = "Mönckeberg".as_bytes();
+        assert!(
+            !at_word_boundaries(t, 3, t.len()),
+            "ckeberg is inside a word"
+        );
+        assert!(!at_word_boundaries(t, 0, 1), "M is inside a word");
     }
 }

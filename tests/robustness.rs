@@ -1,0 +1,879 @@
+//! No panic on any input, nothing lost: a deterministic randomized test that pushes many
+//! generated inputs through `Engine::process` and through every reader, and checks the
+//! invariants every later stage relies on (offsets are char boundaries inside the report and
+//! slice back to the mention text, sentences lie inside the report, one report out per report
+//! in). The generator is a tiny xorshift so a failure is reproducible from its case number.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use calcmine::input::{read_reports, Flow, InputFormat, InputOptions, ReadStats};
+use calcmine::{Engine, Lexicon, Report};
+
+/// xorshift64*: small, fast, deterministic.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len())]
+    }
+}
+
+/// Pieces of report language, punctuation and awkward bytes that generated reports are made of.
+const WORDS: &[&str] = &[
+    "calcified",
+    "Calcified",
+    "CALCIFIED",
+    "granuloma",
+    "granulomas",
+    "calcification",
+    "calcifications",
+    "non-calcified",
+    "noncalcified",
+    "Non Calcified",
+    "calcium",
+    "serum calcium",
+    "calcium channel blocker",
+    "coronary artery calcification",
+    "aortic knob",
+    "vascular",
+    "Mönckeberg",
+    "sclerosis",
+    "nephrocalcinosis",
+    "No",
+    "no",
+    "not",
+    "without",
+    "possible",
+    "may represent",
+    "history of",
+    "mother",
+    "if",
+    "but",
+    "which",
+    "no change in",
+    "the",
+    "lungs",
+    "are",
+    "clear",
+    "right",
+    "upper",
+    "lobe",
+    "FINDINGS:",
+    "FINDINGS",
+    "IMPRESSION:",
+    "Impression",
+    "CLINICAL HISTORY:",
+    "Comparison:",
+    "XXXX",
+    "XXXX.",
+    "Dr.",
+    "e.g.",
+    "approx.",
+    "vs.",
+    "1.",
+    "2)",
+    "1.5",
+    "cm",
+    "3/4",
+    "T-11",
+    "L1-L2",
+];
+
+const PUNCT: &[&str] = &[
+    " ", " ", " ", " ", ".", ". ", ": ", ":", ",", ", ", ";", "-", "--", "/", "\n", "\n\n", "\r\n",
+    "\r\n\r\n", "\r", "\t", "\"", "'", "(", ")", "\0", "’", "—", "–", "\u{a0}", "\u{feff}", "“",
+    "”", "🙂", "é", "ö", "\u{200b}", "•", "* ", "- ", "?", "!", "...",
+];
+
+/// Raw bytes that are not valid UTF-8 on their own.
+const BAD_BYTES: &[&[u8]] = &[
+    b"\xff",
+    b"\xfe",
+    b"\x80",
+    b"\xbf",
+    b"\xc3",
+    b"\xe2\x80",
+    b"\xf0\x9f",
+];
+
+fn bad_bytes(rng: &mut Rng) -> &'static [u8] {
+    BAD_BYTES[rng.below(BAD_BYTES.len())]
+}
+
+/// A random report-like byte string (may contain invalid UTF-8 when `bad` is set).
+fn gen_bytes(rng: &mut Rng, max_pieces: usize, bad: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    let n = rng.below(max_pieces + 1);
+    for _ in 0..n {
+        match rng.below(10) {
+            0..=4 => out.extend_from_slice(rng.pick(WORDS).as_bytes()),
+            5..=7 => out.extend_from_slice(rng.pick(PUNCT).as_bytes()),
+            8 => {
+                let d = rng.below(1000).to_string();
+                out.extend_from_slice(d.as_bytes());
+            }
+            _ => {
+                if bad {
+                    out.extend_from_slice(bad_bytes(rng));
+                } else {
+                    out.push(b' ');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Completely random bytes, biased towards ASCII, line breaks and quotes.
+fn gen_noise(rng: &mut Rng, max_len: usize) -> Vec<u8> {
+    let n = rng.below(max_len + 1);
+    (0..n)
+        .map(|_| match rng.below(8) {
+            0 => *rng.pick(b"\n\r\t,\"'{}:;. "),
+            1 => (rng.next() & 0xff) as u8,
+            _ => b'a' + rng.below(26) as u8,
+        })
+        .collect()
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Every invariant of one processed report.
+fn check_report(engine: &Engine, report: &Report, case: &str) {
+    let text = report.text.as_str();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        (engine.process(report), engine.analyze(report))
+    }));
+    let (result, sentences) = match result {
+        Ok(r) => r,
+        Err(_) => panic!(
+            "{case}: panicked on {:?} (columns {:?})",
+            text, report.columns
+        ),
+    };
+    assert_eq!(result.report_id, report.id, "{case}");
+    for s in &sentences {
+        assert!(
+            s.start <= s.end && s.end <= text.len(),
+            "{case}: sentence {}..{} outside the report of {} bytes: {text:?}",
+            s.start,
+            s.end,
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+            "{case}: sentence {}..{} not on char boundaries: {text:?}",
+            s.start,
+            s.end
+        );
+        assert_eq!(s.norm.map.len(), s.norm.text.len() + 1, "{case}");
+        for h in &s.hits {
+            assert!(h.start < h.end && h.end <= s.norm.text.len(), "{case}");
+            let (a, b) = s.norm.original_range(h.start, h.end);
+            assert!(
+                s.start <= a && a <= b && b <= s.end,
+                "{case}: hit maps outside its sentence: {text:?}"
+            );
+            assert!(
+                text.is_char_boundary(a) && text.is_char_boundary(b),
+                "{case}: hit maps to {a}..{b}, not char boundaries: {text:?}"
+            );
+        }
+    }
+    for (i, m) in result.mentions.iter().enumerate() {
+        assert_eq!(m.mention_id as usize, i + 1, "{case}");
+        assert!(
+            m.start < m.end && m.end <= text.len(),
+            "{case}: mention {}..{} outside the report: {text:?}",
+            m.start,
+            m.end
+        );
+        assert!(
+            text.is_char_boundary(m.start) && text.is_char_boundary(m.end),
+            "{case}: mention {}..{} not on char boundaries: {text:?}",
+            m.start,
+            m.end
+        );
+        assert_eq!(&text[m.start..m.end], m.text, "{case}: {text:?}");
+        let s = &sentences[m.sentence_index as usize];
+        assert!(s.start <= m.start && m.end <= s.end, "{case}: {text:?}");
+        assert_eq!(m.sentence, &text[s.start..s.end], "{case}");
+        assert_eq!(m.section, s.section, "{case}");
+        for t in &m.triggers {
+            assert!(
+                t.start <= t.end
+                    && t.end <= text.len()
+                    && text.is_char_boundary(t.start)
+                    && text.is_char_boundary(t.end),
+                "{case}: trigger {}..{}: {text:?}",
+                t.start,
+                t.end
+            );
+            assert_eq!(&text[t.start..t.end], t.text, "{case}");
+        }
+    }
+}
+
+#[test]
+fn generated_reports_never_panic_and_offsets_slice_the_text() {
+    let engine = Engine::new(Lexicon::bundled().unwrap());
+    let mut rng = Rng::new(2);
+    for case in 0..6000 {
+        let bytes = if case % 10 == 9 {
+            gen_noise(&mut rng, 400)
+        } else {
+            gen_bytes(&mut rng, 80, true)
+        };
+        let report = Report {
+            id: format!("case-{case}"),
+            text: lossy(&bytes),
+            ..Default::default()
+        };
+        check_report(&engine, &report, &format!("case {case}"));
+        // the same text as structured input: two columns become two sections
+        if case % 4 == 0 && !report.text.is_empty() {
+            let mut cut = rng.below(report.text.len() + 1);
+            while !report.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let text = format!("{}\n\n{}", &report.text[..cut], &report.text[cut..]);
+            let columns = vec![(0, "findings".into()), (cut + 2, "impression".into())];
+            let r = Report {
+                text,
+                columns,
+                ..report
+            };
+            check_report(&engine, &r, &format!("case {case} in columns"));
+        }
+    }
+}
+
+#[test]
+fn very_long_lines_and_empty_text() {
+    let engine = Engine::new(Lexicon::bundled().unwrap());
+    let mut rng = Rng::new(3);
+    check_report(&engine, &Report::default(), "empty");
+    for case in 0..6 {
+        // one line of ~200 kB without a sentence end: a pasted report with no punctuation
+        let mut b = Vec::new();
+        while b.len() < 200_000 {
+            b.extend_from_slice(rng.pick(WORDS).as_bytes());
+            b.push(if case % 2 == 0 { b' ' } else { b'-' });
+        }
+        let report = Report {
+            id: format!("long-{case}"),
+            text: lossy(&b),
+            ..Default::default()
+        };
+        check_report(&engine, &report, &format!("long {case}"));
+    }
+}
+
+/// Multi-byte characters right at the ends of a term: offsets must still be char boundaries and
+/// slice back to the term.
+#[test]
+fn multibyte_characters_around_terms_map_back_exactly() {
+    let engine = Engine::new(Lexicon::bundled().unwrap());
+    for text in [
+        "“Calcified granuloma” in the right apex.",
+        "Calcified granuloma—right apex.",
+        "Mönckeberg sclerosis of the femoral arteries.",
+        "Coronary artery calcification’s extent is mild.",
+        "Dense calcification\u{a0}in the aortic knob.",
+        "🙂calcified granuloma🙂",
+        "é calcified granuloma é",
+    ] {
+        let report = Report {
+            id: "r".into(),
+            text: text.into(),
+            ..Default::default()
+        };
+        check_report(&engine, &report, text);
+        let found = engine.process(&report).mentions;
+        assert!(!found.is_empty(), "no mention found in {text:?}");
+    }
+}
+
+/// One generated record for the table readers: an id and a text, either of which may hold
+/// invalid UTF-8, quotes, separators and line breaks.
+fn gen_record(rng: &mut Rng) -> (Vec<u8>, Vec<u8>) {
+    let mut id = format!("r{}", rng.below(100_000)).into_bytes();
+    if rng.below(10) == 0 {
+        id.extend_from_slice(bad_bytes(rng));
+    }
+    (id, gen_bytes(rng, 30, true))
+}
+
+fn csv_quote(field: &[u8]) -> Vec<u8> {
+    let mut out = vec![b'"'];
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+    out
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+fn read_all(path: &Path, opts: &InputOptions) -> (Vec<Report>, ReadStats) {
+    let mut out = Vec::new();
+    let mut stats = ReadStats::default();
+    let counter = Arc::new(AtomicU64::new(0));
+    read_reports(
+        &[path.to_path_buf()],
+        opts,
+        &mut stats,
+        &counter,
+        &mut |r| {
+            out.push(r);
+            Flow::Continue(())
+        },
+    );
+    (out, stats)
+}
+
+/// Write `bytes` under `name`, and a gzipped copy under `name.gz`; return both paths.
+fn write_both(dir: &Path, name: &str, bytes: &[u8]) -> [PathBuf; 2] {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    let g = dir.join(format!("{name}.gz"));
+    std::fs::write(&g, gzip(bytes)).unwrap();
+    [p, g]
+}
+
+#[test]
+fn generated_files_in_every_format_lose_no_report() {
+    let engine = Engine::new(Lexicon::bundled().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new(5);
+    for case in 0..150 {
+        let n = rng.below(12);
+        let records: Vec<(Vec<u8>, Vec<u8>)> = (0..n).map(|_| gen_record(&mut rng)).collect();
+
+        // txt: the whole file is one report
+        let txt = gen_bytes(&mut rng, 60, true);
+        for p in write_both(dir.path(), &format!("c{case}.txt"), &txt) {
+            let (reports, stats) = read_all(&p, &InputOptions::default());
+            assert_eq!(reports.len(), 1, "case {case}: {p:?}");
+            assert_eq!(stats.reports, 1);
+            assert!(stats.errors.is_empty(), "{:?}", stats.errors);
+            assert_eq!(reports[0].id, format!("c{case}"));
+            check_report(&engine, &reports[0], &format!("case {case} txt"));
+        }
+
+        // lines: one report per line, empty lines included
+        let mut lines = Vec::new();
+        for (_, t) in &records {
+            let t: Vec<u8> = t.iter().copied().filter(|&b| b != b'\n').collect();
+            lines.extend_from_slice(&t);
+            lines.extend_from_slice(if rng.below(2) == 0 { b"\n" } else { b"\r\n" });
+        }
+        let opts = InputOptions {
+            format: Some(InputFormat::Lines),
+            ..Default::default()
+        };
+        for p in write_both(dir.path(), &format!("c{case}.lines"), &lines) {
+            let (reports, stats) = read_all(&p, &opts);
+            assert_eq!(reports.len(), n, "case {case}: {p:?}");
+            assert_eq!(stats.reports as usize, n);
+            for r in &reports {
+                check_report(&engine, r, &format!("case {case} lines"));
+            }
+        }
+
+        // csv and tsv, every field quoted as a CSV writer would
+        for (ext, sep) in [("csv", b','), ("tsv", b'\t')] {
+            let mut f = Vec::new();
+            if rng.below(4) == 0 {
+                f.extend_from_slice("\u{feff}".as_bytes());
+            }
+            f.extend_from_slice(b"report_id");
+            f.push(sep);
+            f.extend_from_slice(b"report_text");
+            f.extend_from_slice(if rng.below(2) == 0 { b"\n" } else { b"\r\n" });
+            for (id, t) in &records {
+                f.extend_from_slice(&csv_quote(id));
+                f.push(sep);
+                f.extend_from_slice(&csv_quote(t));
+                f.extend_from_slice(if rng.below(2) == 0 { b"\n" } else { b"\r\n" });
+            }
+            for p in write_both(dir.path(), &format!("c{case}.{ext}"), &f) {
+                let (reports, stats) = read_all(&p, &InputOptions::default());
+                assert!(
+                    stats.errors.is_empty(),
+                    "case {case} {p:?}: {:?}",
+                    stats.errors
+                );
+                assert_eq!(reports.len(), n, "case {case}: {p:?}");
+                for (r, (id, t)) in reports.iter().zip(&records) {
+                    assert_eq!(r.id, lossy(id), "case {case} {ext}");
+                    assert_eq!(r.text, lossy(t), "case {case} {ext}");
+                    check_report(&engine, r, &format!("case {case} {ext}"));
+                }
+            }
+        }
+
+        // jsonl, with blank lines and a broken line now and then
+        let mut f = Vec::new();
+        let mut m = 0;
+        for (id, t) in &records {
+            if rng.below(5) == 0 {
+                f.extend_from_slice(b"\n");
+            }
+            if rng.below(6) == 0 {
+                f.extend_from_slice(b"{\"id\": \"broken\", \"text\": \"calcified\n");
+                m += 1;
+                continue;
+            }
+            let obj = serde_json::json!({"id": lossy(id), "text": lossy(t)});
+            f.extend_from_slice(obj.to_string().as_bytes());
+            f.push(b'\n');
+            m += 1;
+        }
+        for p in write_both(dir.path(), &format!("c{case}.jsonl"), &f) {
+            let (reports, stats) = read_all(&p, &InputOptions::default());
+            assert_eq!(reports.len(), m, "case {case}: {p:?}");
+            assert_eq!(
+                stats.failed as usize,
+                reports.iter().filter(|r| r.error.is_some()).count()
+            );
+            for r in &reports {
+                check_report(&engine, r, &format!("case {case} jsonl"));
+            }
+        }
+
+        // noise in every format: no panic, every report either read or marked with an error
+        let noise = gen_noise(&mut rng, 600);
+        for ext in ["txt", "csv", "tsv", "jsonl"] {
+            for p in write_both(dir.path(), &format!("n{case}.{ext}"), &noise) {
+                let (reports, stats) = read_all(&p, &InputOptions::default());
+                assert_eq!(stats.reports as usize, reports.len());
+                for r in &reports {
+                    check_report(&engine, r, &format!("noise {case} {ext}"));
+                }
+            }
+        }
+        // noise that claims to be gzip
+        let p = dir.path().join(format!("n{case}.csv.gz"));
+        std::fs::write(&p, &noise).unwrap();
+        let (reports, stats) = read_all(&p, &InputOptions::default());
+        assert_eq!(stats.reports as usize, reports.len());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edge cases, one by one, through the command line.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+fn calcmine() -> Command {
+    Command::cargo_bin("calcmine").expect("the calcmine binary is built")
+}
+
+/// (report_id, section, term, status) of each TSV row.
+fn summary(stdout: &[u8]) -> Vec<(String, String, String, String)> {
+    let text = String::from_utf8_lossy(stdout);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (a, b, c, d) = (col("report_id"), col("section"), col("term"), col("status"));
+    lines
+        .map(|l| {
+            let v: Vec<&str> = l.split('\t').collect();
+            (v[a].into(), v[b].into(), v[c].into(), v[d].into())
+        })
+        .collect()
+}
+
+fn s4(a: &str, b: &str, c: &str, d: &str) -> (String, String, String, String) {
+    (a.into(), b.into(), c.into(), d.into())
+}
+
+#[test]
+fn empty_stdin_is_one_empty_report() {
+    calcmine()
+        .arg("extract")
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(contains("1 reports read (0 failed"));
+    calcmine()
+        .args(["extract", "--lines"])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(contains("0 reports read"));
+}
+
+#[test]
+fn header_only_csv_has_no_reports_and_an_empty_csv_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("h.csv");
+    std::fs::write(&p, "report_id,report_text\n").unwrap();
+    calcmine()
+        .arg("extract")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("0 reports read"));
+    let p = dir.path().join("empty.csv");
+    std::fs::write(&p, "").unwrap();
+    calcmine()
+        .arg("extract")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(contains("empty.csv:1: no header row"));
+}
+
+#[test]
+fn byte_order_marks_hide_neither_a_header_nor_a_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // Excel writes a BOM before a quoted header
+    let p = dir.path().join("bom.csv");
+    std::fs::write(
+        &p,
+        "\u{feff}\"note_id\",\"report\"\r\n\"a1\",\"FINDINGS: Calcified granuloma in the left apex.\"\r\n",
+    )
+    .unwrap();
+    let out = calcmine().arg("extract").arg(&p).assert().code(0);
+    assert_eq!(
+        summary(&out.get_output().stdout),
+        vec![s4("a1", "findings", "calcified_granuloma", "present")]
+    );
+    // a text file with a BOM: the header on its first line is still a header
+    let p = dir.path().join("bom.txt");
+    std::fs::write(&p, "\u{feff}IMPRESSION:\r\nCalcified granuloma.\r\n").unwrap();
+    let out = calcmine().arg("extract").arg(&p).assert().code(0);
+    let out = &out.get_output().stdout;
+    assert_eq!(
+        summary(out),
+        vec![s4("bom", "impression", "calcified_granuloma", "present")]
+    );
+    // offsets index the text without the BOM
+    assert!(String::from_utf8_lossy(out).contains("\t13\t32\t"));
+    // and the first JSON line still parses
+    let p = dir.path().join("bom.jsonl");
+    std::fs::write(
+        &p,
+        "\u{feff}{\"id\": \"j1\", \"text\": \"Calcified granuloma.\"}\n",
+    )
+    .unwrap();
+    calcmine()
+        .arg("extract")
+        .arg(&p)
+        .assert()
+        .code(0)
+        .stderr(contains("(0 failed"));
+}
+
+#[test]
+fn crlf_line_endings_keep_headers_and_sentences() {
+    let report = "CLINICAL HISTORY:\r\nCough.\r\n\r\nFINDINGS:\r\nThe lungs are clear.\r\nNo pleural calcification.\r\n1. Calcified granuloma in the right upper lobe\r\n2. Normal heart size\r\n\r\nIMPRESSION\r\nGranulomatous disease.\r\n";
+    let out = calcmine()
+        .args(["extract", "--format", "jsonl"])
+        .write_stdin(report)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(&str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["section"].as_str().unwrap(),
+                r["term"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+                r["sentence"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "findings",
+                "calcification",
+                "absent",
+                "No pleural calcification."
+            ),
+            (
+                "findings",
+                "calcified_granuloma",
+                "present",
+                "1. Calcified granuloma in the right upper lobe"
+            ),
+        ]
+    );
+    // the same report in a CSV cell, with CRLF rows
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("crlf.csv");
+    let cell = report.replace('"', "\"\"");
+    std::fs::write(&p, format!("id,text\r\nc1,\"{cell}\"\r\n")).unwrap();
+    let out = calcmine().arg("extract").arg(&p).assert().code(0);
+    assert_eq!(
+        summary(&out.get_output().stdout),
+        vec![
+            s4("c1", "findings", "calcification", "absent"),
+            s4("c1", "findings", "calcified_granuloma", "present"),
+        ]
+    );
+}
+
+#[test]
+fn an_unterminated_quote_keeps_the_report_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("open.csv");
+    std::fs::write(
+        &p,
+        "id,text\n1,Calcified granuloma.\n2,\"Dense aortic knob calcification.\n3,No calcification.\n",
+    )
+    .unwrap();
+    let (reports, stats) = read_all(&p, &InputOptions::default());
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].error, None);
+    assert_eq!(reports[1].id, "2");
+    assert!(
+        reports[1].text.starts_with("Dense aortic knob"),
+        "the text is kept"
+    );
+    let e = reports[1].error.as_deref().unwrap();
+    assert!(e.contains("unterminated quote"), "{e}");
+    assert_eq!(stats.failed, 1);
+    calcmine()
+        .arg("extract")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(contains("open.csv:3 (record 2): unterminated quote"))
+        .stderr(contains("2 reports read (1 failed"));
+    // a quoted field that is closed, with line breaks and doubled quotes inside, is fine
+    std::fs::write(
+        &p,
+        "id,text\n1,\"Calcified \"\"popcorn\"\"\ngranuloma.\"\n2,\"No calcification.\"\n",
+    )
+    .unwrap();
+    let (reports, stats) = read_all(&p, &InputOptions::default());
+    assert_eq!(reports.len(), 2);
+    assert_eq!(stats.failed, 0, "{:?}", stats.errors);
+    assert_eq!(reports[0].text, "Calcified \"popcorn\"\ngranuloma.");
+}
+
+#[test]
+fn a_truncated_gzip_names_the_file_and_keeps_what_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,text\n");
+    for i in 0..2000 {
+        csv.push_str(&format!(
+            "{i},Calcified granuloma number {i} in the right upper lobe.\n"
+        ));
+    }
+    let gz = gzip(csv.as_bytes());
+    let p = dir.path().join("cut.csv.gz");
+    std::fs::write(&p, &gz[..gz.len() * 3 / 4]).unwrap();
+    let (reports, stats) = read_all(&p, &InputOptions::default());
+    assert!(
+        reports.len() > 100 && reports.len() < 2000,
+        "{}",
+        reports.len()
+    );
+    assert!(reports.iter().all(|r| r.error.is_none()));
+    assert_eq!(stats.errors.len(), 1);
+    assert!(stats.errors[0].contains("cut.csv.gz"), "{:?}", stats.errors);
+    assert!(stats.errors[0].contains("read error"), "{:?}", stats.errors);
+    calcmine()
+        .arg("extract")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(contains("cut.csv.gz"));
+    // a single report in a truncated .txt.gz is kept, marked with the error
+    let gz = gzip(b"FINDINGS: Calcified granuloma. IMPRESSION: Old granulomatous disease.");
+    let p = dir.path().join("r9.txt.gz");
+    std::fs::write(&p, &gz[..gz.len() - 6]).unwrap();
+    let (reports, stats) = read_all(&p, &InputOptions::default());
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].id, "r9");
+    assert!(reports[0].error.as_deref().unwrap().contains("read error"));
+    assert_eq!(stats.failed, 1);
+    // a gzip of jsonl lines cut short: the lines before the cut are kept
+    let mut jl = String::new();
+    for i in 0..2000 {
+        jl.push_str(&format!(
+            "{{\"id\": {i}, \"text\": \"No calcification {i}.\"}}\n"
+        ));
+    }
+    let gz = gzip(jl.as_bytes());
+    let p = dir.path().join("cut.jsonl.gz");
+    std::fs::write(&p, &gz[..gz.len() / 2]).unwrap();
+    let (reports, stats) = read_all(&p, &InputOptions::default());
+    assert!(reports.len() > 100 && reports.len() < 2000);
+    assert!(
+        stats.errors[0].contains("cut.jsonl.gz:"),
+        "{:?}",
+        stats.errors
+    );
+}
+
+#[test]
+fn a_directory_without_reports_and_a_missing_file_are_errors_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("scans");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("notes.csv"), "id,text\n1,calcified\n").unwrap();
+    calcmine()
+        .arg("extract")
+        .arg(&empty)
+        .assert()
+        .code(2)
+        .stderr(contains("scans: no .txt"));
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "Calcified granuloma in the left lower lobe.").unwrap();
+    let missing = dir.path().join("missing.txt");
+    let out = calcmine()
+        .arg("extract")
+        .arg(&missing)
+        .arg(&good)
+        .assert()
+        .code(2)
+        .stderr(contains("missing.txt"))
+        .stderr(contains("1 reports read"));
+    assert_eq!(
+        summary(&out.get_output().stdout),
+        vec![s4("good", "body", "calcified_granuloma", "present")]
+    );
+}
+
+#[test]
+fn lexicon_mistakes_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // a TOML syntax error: an unclosed string on line 3
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "[[target]]\nid = \"osteoma\"\nterms = [\"calcified osteoma]\n",
+    )
+    .unwrap();
+    calcmine()
+        .args(["lexicon", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("broken.toml:3"));
+    std::fs::remove_file(dir.path().join("broken.toml")).unwrap();
+    // an unknown field (a typo of `terms`) on line 6
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        "# my targets\n\n[[target]]\nid = \"osteoma\"\nterms = [\"calcified osteoma\"]\ntrems = [\"osteoma\"]\n",
+    )
+    .unwrap();
+    calcmine()
+        .args(["lexicon", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("typo.toml:"))
+        .stderr(contains("trems"));
+    std::fs::remove_file(dir.path().join("typo.toml")).unwrap();
+    // an unknown scope category: the line of the key (a BOM from the editor changes nothing)
+    std::fs::write(
+        dir.path().join("scope.toml"),
+        "\u{feff}[scope]\nnegated = 5\nnegatd = 6\n",
+    )
+    .unwrap();
+    calcmine()
+        .args(["lexicon", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("scope.toml:3"))
+        .stderr(contains("negatd"));
+}
+
+#[test]
+fn targets_file_with_comments_blank_lines_crlf_and_a_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("targets.txt");
+    std::fs::write(
+        &t,
+        "\u{feff}pleural effusion   # fluid\r\n\r\n# findings to look for\r\n   \r\npneumothorax\r\n#\r\n",
+    )
+    .unwrap();
+    let out = calcmine()
+        .args(["extract", "--lines", "--only-targets", "--targets"])
+        .arg(&t)
+        .write_stdin("No pleural effusion or pneumothorax.\nSmall pneumothorax.\n")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        summary(&out),
+        vec![
+            s4("1", "body", "pleural effusion", "absent"),
+            s4("1", "body", "pneumothorax", "absent"),
+            s4("2", "body", "pneumothorax", "present"),
+        ]
+    );
+}
+
+#[test]
+fn non_utf8_bytes_in_the_id_column_are_replaced_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ids.csv");
+    std::fs::write(
+        &p,
+        b"id,text\nM\xfcller-7,Calcified granuloma.\n".as_slice(),
+    )
+    .unwrap();
+    let out = calcmine()
+        .arg("extract")
+        .arg(&p)
+        .assert()
+        .code(0)
+        .stderr(contains("1 invalid UTF-8 sequences replaced"))
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        summary(&out),
+        vec![s4(
+            "M\u{fffd}ller-7",
+            "text",
+            "calcified_granuloma",
+            "present"
+        )]
+    );
+}
