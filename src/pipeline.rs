@@ -213,7 +213,14 @@ impl Engine {
             error: report.error.clone(),
             ..Default::default()
         };
-        if report.error.is_some() || !self.may_match(&report.text) {
+        if report.error.is_none() && report.text.len() > u32::MAX as usize {
+            // offsets are kept as u32 (normalization maps); say so rather than mis-slice
+            r.error = Some(format!(
+                "report of {} bytes is larger than the 4 GiB calcmine can index",
+                report.text.len()
+            ));
+        }
+        if r.error.is_some() || !self.may_match(&report.text) {
             return r;
         }
         let sentences = self.analyze(report);

@@ -161,10 +161,24 @@ impl SectionIndex {
         if columns.is_empty() {
             self.split_range(text, 0, text.len(), BODY, &mut out);
         } else {
-            for (i, (s, name)) in columns.iter().enumerate() {
-                let e = columns.get(i + 1).map(|c| c.0).unwrap_or(text.len());
+            // Column offsets come from the caller: clamp them into the text, onto character
+            // boundaries and into order, so a bad one cannot slice outside the text.
+            let mut prev = 0;
+            let starts: Vec<usize> = columns
+                .iter()
+                .map(|(s, _)| {
+                    let mut s = (*s).clamp(prev, text.len());
+                    while !text.is_char_boundary(s) {
+                        s += 1;
+                    }
+                    prev = s;
+                    s
+                })
+                .collect();
+            for (i, (_, name)) in columns.iter().enumerate() {
+                let e = starts.get(i + 1).copied().unwrap_or(text.len());
                 let canon = self.canonical(name);
-                self.split_range(text, *s, e, &canon, &mut out);
+                self.split_range(text, starts[i], e, &canon, &mut out);
             }
         }
         out

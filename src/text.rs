@@ -4,7 +4,10 @@
 //! handled once, here, and never by listing them in a lexicon: ASCII case is folded, hyphens and
 //! slashes become spaces, and runs of whitespace collapse to one space. A lexicon term written
 //! with a hyphen (`non-calcified`) is also compiled closed (`noncalcified`); see
-//! [`term_variants`]. Non-ASCII bytes are copied unchanged, so the normalized text is still UTF-8.
+//! [`term_variants`]. Typographic spaces and dashes (no-break space, en and em dashes, the
+//! Unicode hyphens that word processors put in `non‑calcified`) count as white space and
+//! hyphens; all other non-ASCII bytes are copied unchanged, so the normalized text is still
+//! UTF-8.
 
 /// Normalized text with a map back to byte offsets of the original.
 #[derive(Debug, Default, Clone)]
@@ -13,6 +16,9 @@ pub struct Normalized {
     /// `map[i]` is the offset in the original of normalized byte `i`; one extra entry maps the
     /// end of the normalized text to the end of the original.
     pub map: Vec<u32>,
+    /// Normalized bytes that stand for a wider original character (a no-break space, an en
+    /// dash): (normalized index, extra original bytes), in index order. Usually empty.
+    wide: Vec<(u32, u8)>,
 }
 
 impl Normalized {
@@ -24,9 +30,38 @@ impl Normalized {
         let e = if end == 0 {
             s
         } else {
-            self.map[end - 1] as usize + 1
+            let last = end - 1;
+            let extra = if self.wide.is_empty() {
+                0
+            } else {
+                self.wide
+                    .binary_search_by_key(&(last as u32), |w| w.0)
+                    .map_or(0, |k| self.wide[k].1 as usize)
+            };
+            self.map[last] as usize + 1 + extra
         };
         (s, e.max(s))
+    }
+}
+
+/// Non-ASCII characters normalized like ASCII ones: typographic spaces become a space, Unicode
+/// hyphens and dashes become a space as `-` does. Returns the replacement and the character's
+/// byte length.
+#[inline]
+fn fold_wide(rest: &[u8]) -> Option<(u8, usize)> {
+    match rest {
+        // U+00A0 no-break space
+        [0xC2, 0xA0, ..] => Some((b' ', 2)),
+        // U+2000..U+200A spaces, U+2010..U+2015 hyphens and dashes, U+202F narrow no-break
+        // space
+        [0xE2, 0x80, 0x80..=0x8A | 0x90..=0x95 | 0xAF, ..] => Some((b' ', 3)),
+        // U+205F medium mathematical space
+        [0xE2, 0x81, 0x9F, ..] => Some((b' ', 3)),
+        // U+2212 minus sign
+        [0xE2, 0x88, 0x92, ..] => Some((b' ', 3)),
+        // U+3000 ideographic space
+        [0xE3, 0x80, 0x80, ..] => Some((b' ', 3)),
+        _ => None,
     }
 }
 
@@ -45,29 +80,41 @@ pub fn normalize_with_base(s: &str, base: usize) -> Normalized {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut map = Vec::with_capacity(bytes.len() + 1);
+    let mut wide = Vec::new();
     let mut last_space = true; // drop leading whitespace
-    for (i, &b) in bytes.iter().enumerate() {
-        let c = fold(b).unwrap_or(b);
-        if c == b' ' {
-            if last_space {
-                continue;
-            }
-            last_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, width) = if b < 0x80 {
+            (fold(b).unwrap_or(b), 1)
         } else {
-            last_space = false;
+            fold_wide(&bytes[i..]).unwrap_or((b, 1))
+        };
+        if c == b' ' && last_space {
+            i += width;
+            continue;
+        }
+        last_space = c == b' ';
+        if width > 1 {
+            wide.push((out.len() as u32, (width - 1) as u8));
         }
         out.push(c);
         map.push((base + i) as u32);
+        i += width;
     }
     if out.last() == Some(&b' ') {
         out.pop();
         map.pop();
+        if wide.last().is_some_and(|w| w.0 as usize == out.len()) {
+            wide.pop();
+        }
     }
     map.push((base + bytes.len()) as u32);
-    // Only ASCII bytes were replaced by ASCII bytes, and only ASCII bytes were dropped.
+    // ASCII bytes were replaced by ASCII bytes, whole characters by a space, and only those
+    // were dropped: the rest of the UTF-8 is intact.
     let text = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Normalized { text, map }
+    Normalized { text, map, wide }
 }
 
 pub fn normalize(s: &str) -> Normalized {
@@ -178,6 +225,22 @@ mod tests {
         // "NODULE" starts at byte 16 of the original
         let at = n.text.find("nodule").unwrap();
         assert_eq!(n.original_range(at, at + 6), (16, 22));
+    }
+
+    #[test]
+    fn typographic_spaces_and_dashes_normalize_and_map_back_whole() {
+        let s = "Non\u{2011}calcified\u{a0}nodule \u{2014} stable";
+        let n = normalize(s);
+        assert_eq!(n.text, "non calcified nodule stable");
+        let at = n.text.find("calcified nodule").unwrap();
+        let (a, b) = n.original_range(at, at + "calcified nodule".len());
+        assert_eq!(&s[a..b], "calcified\u{a0}nodule");
+        // a range ending on a space that stands for a 3-byte dash ends after the whole dash
+        let (a, b) = n.original_range(0, 4);
+        assert_eq!(&s[a..b], "Non\u{2011}");
+        let e = n.text.len();
+        let (_, b) = n.original_range(e - 7, e);
+        assert_eq!(b, s.len());
     }
 
     #[test]

@@ -186,6 +186,23 @@ fn check_report(engine: &Engine, report: &Report, case: &str) {
             s.end
         );
         assert_eq!(s.norm.map.len(), s.norm.text.len() + 1, "{case}");
+        // any range of whole normalized characters maps to whole original characters
+        let n = &s.norm.text;
+        for p in (0..=n.len().min(300)).filter(|&p| n.is_char_boundary(p)) {
+            for (x, y) in [(0, p), (p, n.len())] {
+                let (a, b) = s.norm.original_range(x, y);
+                assert!(
+                    s.start <= a && a <= b && b <= s.end,
+                    "{case}: {x}..{y} maps to {a}..{b} outside {}..{}: {text:?}",
+                    s.start,
+                    s.end
+                );
+                assert!(
+                    text.is_char_boundary(a) && text.is_char_boundary(b),
+                    "{case}: {x}..{y} maps to {a}..{b}, not char boundaries: {text:?}"
+                );
+            }
+        }
         for h in &s.hits {
             assert!(h.start < h.end && h.end <= s.norm.text.len(), "{case}");
             let (a, b) = s.norm.original_range(h.start, h.end);
@@ -263,6 +280,16 @@ fn generated_reports_never_panic_and_offsets_slice_the_text() {
                 ..report
             };
             check_report(&engine, &r, &format!("case {case} in columns"));
+            // column offsets from a careless caller: out of order, past the end, inside a
+            // character
+            let n = r.text.len();
+            let columns = vec![
+                (rng.below(n + 8), "findings".to_string()),
+                (rng.below(n + 8), "impression".to_string()),
+                (rng.below(n + 8), "indication".to_string()),
+            ];
+            let r = Report { columns, ..r };
+            check_report(&engine, &r, &format!("case {case} in bad columns"));
         }
     }
 }
@@ -310,6 +337,28 @@ fn multibyte_characters_around_terms_map_back_exactly() {
         check_report(&engine, &report, text);
         let found = engine.process(&report).mentions;
         assert!(!found.is_empty(), "no mention found in {text:?}");
+    }
+    // a word processor's non-breaking hyphen or an en dash in "non-calcified" is still a hyphen:
+    // the nodule is not calcified, and "calcified" alone must not be read as present
+    for text in [
+        "Stable non\u{2011}calcified nodule.",
+        "Stable non–calcified nodule.",
+        "Stable non\u{2010}calcified nodule.",
+    ] {
+        let report = Report {
+            id: "r".into(),
+            text: text.into(),
+            ..Default::default()
+        };
+        check_report(&engine, &report, text);
+        let found: Vec<_> = engine
+            .process(&report)
+            .mentions
+            .into_iter()
+            .map(|m| (m.text, m.status.as_str()))
+            .collect();
+        let term = &text["Stable ".len()..text.len() - " nodule.".len()];
+        assert_eq!(found, vec![(term.to_string(), "absent")], "{text}");
     }
 }
 
