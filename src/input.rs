@@ -409,57 +409,61 @@ fn assemble(fields: Vec<(String, String)>) -> (String, Vec<(usize, String)>) {
     (text, cols)
 }
 
-/// Where the CSV quoting state is, byte by byte, as the csv crate reads it (RFC 4180 with
-/// doubled quotes, a field quoted only when it starts with a quote).
+/// Where the CSV quoting state is, as the csv crate reads it (RFC 4180 with doubled quotes; a
+/// field is quoted only when it starts with a quote, a quote inside an unquoted field is kept as
+/// a character).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Quoting {
-    FieldStart,
-    Unquoted,
+    Outside,
     Quoted,
+    /// a quote inside a quoted field: it closes the field, or a second one follows (`""`)
     QuoteInQuoted,
 }
 
 /// Follows the quoting of the bytes the csv reader consumes. The csv crate reads a quote left
 /// open at the end of a file as one field running to the end, without an error: every row after
-/// it would silently become part of one report. This lets the reader say so.
+/// it would silently become part of one report. This lets the reader say so. Only quote
+/// characters are visited (memchr), so it costs little.
 struct QuoteTracker<R> {
     inner: R,
     sep: u8,
     state: Quoting,
+    /// the last byte seen (a line break before the first)
+    prev: u8,
 }
 
 impl<R> QuoteTracker<R> {
     fn track(&mut self, bytes: &[u8]) {
-        let sep = self.sep;
         let mut i = 0;
         while i < bytes.len() {
             match self.state {
-                Quoting::Quoted => match memchr::memchr(b'"', &bytes[i..]) {
-                    Some(k) => {
+                Quoting::Outside | Quoting::Quoted => {
+                    let Some(k) = memchr::memchr(b'"', &bytes[i..]).map(|k| i + k) else {
+                        break;
+                    };
+                    if self.state == Quoting::Quoted {
                         self.state = Quoting::QuoteInQuoted;
-                        i += k + 1;
+                    } else {
+                        // a quote opens a quoted field only at the start of a field
+                        let before = if k > 0 { bytes[k - 1] } else { self.prev };
+                        if before == self.sep || before == b'\n' || before == b'\r' {
+                            self.state = Quoting::Quoted;
+                        }
                     }
-                    None => return,
-                },
-                Quoting::Unquoted => match memchr::memchr3(sep, b'\n', b'\r', &bytes[i..]) {
-                    Some(k) => {
-                        self.state = Quoting::FieldStart;
-                        i += k + 1;
-                    }
-                    None => return,
-                },
-                Quoting::FieldStart | Quoting::QuoteInQuoted => {
-                    let b = bytes[i];
-                    self.state = match (self.state, b) {
-                        (Quoting::FieldStart, b'"') => Quoting::Quoted,
-                        (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
-                        (_, b'\n' | b'\r') => Quoting::FieldStart,
-                        (_, b) if b == sep => Quoting::FieldStart,
-                        _ => Quoting::Unquoted,
+                    i = k + 1;
+                }
+                Quoting::QuoteInQuoted => {
+                    self.state = if bytes[i] == b'"' {
+                        Quoting::Quoted
+                    } else {
+                        Quoting::Outside
                     };
                     i += 1;
                 }
             }
+        }
+        if let Some(&b) = bytes.last() {
+            self.prev = b;
         }
     }
 }
@@ -489,7 +493,8 @@ fn read_table(
         .from_reader(QuoteTracker {
             inner: reader,
             sep,
-            state: Quoting::FieldStart,
+            state: Quoting::Outside,
+            prev: b'\n',
         });
     let at_line = |line: u64| crate::error::Location {
         file: file.into(),
@@ -799,6 +804,31 @@ mod tests {
             .unwrap()
             .starts_with("malformed JSON line"));
         assert_eq!(reports[1].line, 2);
+    }
+
+    #[test]
+    fn quote_tracker_follows_csv_quoting() {
+        let state = |chunks: &[&[u8]]| {
+            let mut t = QuoteTracker {
+                inner: io::empty(),
+                sep: b',',
+                state: Quoting::Outside,
+                prev: b'\n',
+            };
+            for c in chunks {
+                t.track(c);
+            }
+            t.state
+        };
+        let closed: &[&[u8]] = &[b"1,\"a \"\"b\"\" c\nd\",x\"y\n"];
+        assert_eq!(state(closed), Quoting::Outside);
+        assert_eq!(state(&[b"1,\"open\n2,no\n"]), Quoting::Quoted);
+        // a quote inside an unquoted field is a character, not an opening
+        assert_eq!(state(&[b"1,5\" nodule\n"]), Quoting::Outside);
+        // the same, split across reads at every awkward place
+        assert_eq!(state(&[b"1,", b"\"open"]), Quoting::Quoted);
+        assert_eq!(state(&[b"1,\"a\"", b"\"b\"\n"]), Quoting::Outside);
+        assert_eq!(state(&[b"1,\"a\"", b"\"b\n"]), Quoting::Quoted);
     }
 
     #[test]

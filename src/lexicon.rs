@@ -231,6 +231,20 @@ pub struct LexiconOptions {
     pub only_user_targets: bool,
 }
 
+/// Read a lexicon or targets file; text that is not UTF-8 is a mistake named by file and line.
+fn read_utf8(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::lexicon(
+            path.display().to_string(),
+            line,
+            "not UTF-8 text (save the file as UTF-8)",
+        )
+    })
+}
+
 fn line_of(src: &str, offset: usize) -> usize {
     src.as_bytes()[..offset.min(src.len())]
         .iter()
@@ -272,7 +286,7 @@ impl Lexicon {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let src = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                let src = read_utf8(&p)?;
                 let from = p.display().to_string();
                 if let Some(slot) = files.iter_mut().find(|f| f.0 == name) {
                     *slot = (name, from, src);
@@ -301,12 +315,20 @@ impl Lexicon {
             lex.excludes.clear();
         }
         for path in &opts.targets {
-            let src = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            let src = read_utf8(path)?;
             let shown = path.display().to_string();
             if path.extension().is_some_and(|x| x == "toml") {
                 lex.add_file(&shown, &src, &mut errors);
             } else {
+                let before = lex.targets.len();
                 lex.add_plain_targets(&shown, &src);
+                if lex.targets.len() == before {
+                    errors.push(Error::lexicon(
+                        &shown,
+                        1,
+                        "no target phrases (one phrase per line; `#` starts a comment)",
+                    ));
+                }
             }
             lex.files.push(SourceFile {
                 name: shown.clone(),

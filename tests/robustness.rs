@@ -871,6 +871,32 @@ fn lexicon_mistakes_name_file_and_line() {
 }
 
 #[test]
+fn lexicon_and_targets_files_that_are_not_utf8_or_empty_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("latin1.toml"),
+        b"[[target]]\nid = \"mo\"\nterms = [\"M\xf6nckeberg sclerosis\"]\n".as_slice(),
+    )
+    .unwrap();
+    calcmine()
+        .args(["lexicon", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("latin1.toml:3: not UTF-8"));
+    // a targets file with nothing but comments would silently find nothing
+    let t = dir.path().join("none.txt");
+    std::fs::write(&t, "# to do\n\n").unwrap();
+    calcmine()
+        .args(["extract", "--only-targets", "--targets"])
+        .arg(&t)
+        .write_stdin("Small pneumothorax.")
+        .assert()
+        .code(2)
+        .stderr(contains("none.txt:1: no target phrases"));
+}
+
+#[test]
 fn targets_file_with_comments_blank_lines_crlf_and_a_bom() {
     let dir = tempfile::tempdir().unwrap();
     let t = dir.path().join("targets.txt");
