@@ -114,27 +114,61 @@ impl ContextEngine {
         // word index of a byte position = number of spaces before it (text is normalized)
         let spaces: Vec<usize> = memchr::memchr_iter(b' ', bytes).collect();
         let word = |pos: usize| spaces.partition_point(|&s| s < pos);
-        // hard clause boundaries: semicolons, and commas opening a new clause
+        // hard clause boundaries: semicolons, and commas opening a new clause (sorted, so a
+        // range check is a binary search: a pathological sentence of thousands of clauses
+        // must not make this quadratic)
         let mut semis: Vec<usize> = memchr::memchr_iter(b';', bytes).collect();
         semis.extend(clause_breaks(text));
-        let terminators: Vec<(usize, usize, &Rule)> = triggers
+        semis.sort_unstable();
+        let mut terminators: Vec<(usize, usize, &Rule)> = triggers
             .iter()
             .filter(|h| self.rules[h.key as usize].category == Category::Terminate)
             .map(|h| (h.start, h.end, &self.rules[h.key as usize]))
             .collect();
+        terminators.sort_by_key(|t| t.0);
         let blocked = |from: usize, to: usize, cat: Category| -> bool {
-            semis.iter().any(|&p| p >= from && p < to)
-                || terminators.iter().any(|(s, e, r)| {
-                    *s >= from && *e <= to && (r.ends.is_empty() || r.ends.contains(&cat))
-                })
+            let k = semis.partition_point(|&p| p < from);
+            if semis.get(k).is_some_and(|&p| p < to) {
+                return true;
+            }
+            let k = terminators.partition_point(|t| t.0 < from);
+            terminators[k..]
+                .iter()
+                .take_while(|t| t.0 < to)
+                .any(|(_, e, r)| *e <= to && (r.ends.is_empty() || r.ends.contains(&cat)))
         };
+        // Only triggers within reach of a target can apply: with finite scopes and triggers in
+        // text order, each target looks at a window of triggers instead of all of them.
+        let trigger_words: Vec<(usize, usize)> = triggers
+            .iter()
+            .map(|h| (word(h.start), word(h.end.saturating_sub(1))))
+            .collect();
+        let reach = self
+            .rules
+            .iter()
+            .filter(|r| !matches!(r.category, Category::Pseudo | Category::Terminate))
+            .map(|r| r.max_scope)
+            .max()
+            .unwrap_or(0);
+        let longest = trigger_words.iter().map(|&(a, b)| b - a).max().unwrap_or(0);
+        let windowed = reach < usize::MAX / 4 && trigger_words.windows(2).all(|w| w[0].0 <= w[1].0);
         targets
             .iter()
             .map(|&(ts, te)| {
                 let mut a = Assertion::default();
                 let t_first = word(ts);
                 let t_last = word(te.saturating_sub(1));
-                for h in triggers {
+                let (lo, hi) = if windowed {
+                    let first = t_first.saturating_sub(reach + longest);
+                    let last = t_last.saturating_add(reach);
+                    (
+                        trigger_words.partition_point(|w| w.0 < first),
+                        trigger_words.partition_point(|w| w.0 <= last),
+                    )
+                } else {
+                    (0, triggers.len())
+                };
+                for h in &triggers[lo..hi] {
                     let r = &self.rules[h.key as usize];
                     if matches!(r.category, Category::Pseudo | Category::Terminate) {
                         continue;

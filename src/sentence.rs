@@ -148,12 +148,32 @@ impl SentenceSplitter {
     }
 }
 
+/// The longest sentence kept whole. Text without sentence punctuation (a whole report on one
+/// line, a pasted table) would otherwise be one "sentence" of any size, and every mention in it
+/// would carry and scan all of it: work and memory quadratic in its length. Real sentences are
+/// far shorter; a longer one is cut at white space into pieces of at most this size.
+pub const MAX_SENTENCE_BYTES: usize = 4096;
+
 fn push(out: &mut Vec<(usize, usize)>, b: &[u8], mut s: usize, mut e: usize) {
     while s < e && b[s].is_ascii_whitespace() {
         s += 1;
     }
     while e > s && b[e - 1].is_ascii_whitespace() {
         e -= 1;
+    }
+    while e - s > MAX_SENTENCE_BYTES {
+        let limit = s + MAX_SENTENCE_BYTES;
+        // the last white space in the second half of the piece, else a character boundary
+        let cut = (s + MAX_SENTENCE_BYTES / 2..limit)
+            .rev()
+            .find(|&i| b[i].is_ascii_whitespace())
+            .or_else(|| (s + 1..=limit).rev().find(|&i| (b[i] & 0xC0) != 0x80))
+            .unwrap_or(limit);
+        push(out, b, s, cut);
+        s = cut;
+        while s < e && b[s].is_ascii_whitespace() {
+            s += 1;
+        }
     }
     if e > s {
         out.push((s, e));
@@ -223,6 +243,20 @@ mod tests {
                 "- Stable aorta"
             ]
         );
+    }
+
+    #[test]
+    fn text_without_sentence_ends_is_cut_at_white_space_into_bounded_pieces() {
+        let t = "no calcification; ".repeat(1000);
+        let pieces = split(&t);
+        assert!(pieces.len() >= 4, "{}", pieces.len());
+        assert!(pieces.iter().all(|p| p.len() <= MAX_SENTENCE_BYTES));
+        // cut at spaces: nothing lost, no word broken
+        assert_eq!(pieces.join(" "), t.trim_end());
+        // one enormous token of multi-byte characters is cut on character boundaries
+        let t = "é".repeat(5000);
+        let pieces = split(&t);
+        assert_eq!(pieces.concat(), t);
     }
 
     #[test]
