@@ -185,6 +185,11 @@ fn check_report(engine: &Engine, report: &Report, case: &str) {
             s.start,
             s.end
         );
+        assert!(
+            s.end - s.start <= calcmine::sentence::MAX_SENTENCE_BYTES,
+            "{case}: a sentence of {} bytes",
+            s.end - s.start
+        );
         assert_eq!(s.norm.map.len(), s.norm.text.len() + 1, "{case}");
         // any range of whole normalized characters maps to whole original characters
         let n = &s.norm.text;
