@@ -14,6 +14,7 @@ pub mod matcher;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod recommend;
 pub mod run;
 pub mod schema;
 pub mod section;

@@ -6,6 +6,7 @@ use crate::context::ContextEngine;
 use crate::lexicon::{Category, Lexicon, TargetAssert};
 use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter};
 use crate::model::{Mention, Report, ReportResult, Status, TriggerHit};
+use crate::recommend::Recommender;
 use crate::section::SectionIndex;
 use crate::sentence::SentenceSplitter;
 use crate::text::{normalize_with_base, Normalized};
@@ -16,6 +17,8 @@ pub enum Key {
     Target(u32),
     Exclude(u32),
     Trigger(u32),
+    /// A `[[recommendation]]` entry (cue, action, negation or exclude).
+    Recommendation(u32),
 }
 
 /// One sentence, normalized and matched: what every later stage reads.
@@ -41,6 +44,7 @@ pub struct Engine {
     sections: SectionIndex,
     splitter: SentenceSplitter,
     context: ContextEngine,
+    recommender: Recommender,
 }
 
 impl Engine {
@@ -55,17 +59,28 @@ impl Engine {
         for (i, e) in lexicon.triggers.iter().enumerate() {
             entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Trigger(i as u32))));
         }
+        for (i, e) in lexicon.recommendations.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .map(|t| (t.as_str(), Key::Recommendation(i as u32))),
+            );
+        }
         let phrases = PhraseMatcher::new(entries);
+        // Reports with recommendation language but no target word still get their
+        // recommendations (a follow-up audit reads every report).
         let prefilter = Prefilter::new(
             lexicon
                 .targets
                 .iter()
-                .flat_map(|t| t.terms.iter().map(String::as_str)),
+                .flat_map(|t| t.terms.iter().map(String::as_str))
+                .chain(Recommender::prefilter_terms(&lexicon)),
         );
         Engine {
             sections: SectionIndex::new(&lexicon),
             splitter: SentenceSplitter::new(&lexicon),
             context: ContextEngine::new(&lexicon),
+            recommender: Recommender::new(&lexicon),
             phrases,
             prefilter,
             lexicon,
@@ -193,6 +208,7 @@ impl Engine {
         for (i, m) in r.mentions.iter_mut().enumerate() {
             m.mention_id = i as u32 + 1;
         }
+        r.recommendations = self.recommender.find(report, &sentences);
         r
     }
 

@@ -1,0 +1,160 @@
+//! Recommendation statements (TAXONOMY.md §9) from realistic impressions: their types, their
+//! intervals, and the statements that are not recommendations.
+
+use calcmine::{Engine, Lexicon, Report};
+
+fn engine() -> Engine {
+    Engine::new(Lexicon::bundled().expect("bundled lexicon"))
+}
+
+/// (type, interval_days) of every recommendation found in `text`.
+fn recs(text: &str) -> Vec<(String, Option<u32>)> {
+    let r = engine().process(&Report {
+        id: "r".into(),
+        text: text.into(),
+        ..Default::default()
+    });
+    r.recommendations
+        .iter()
+        .map(|r| (r.kind.clone(), r.interval_days))
+        .collect()
+}
+
+fn kinds(text: &str) -> Vec<String> {
+    recs(text).into_iter().map(|(k, _)| k).collect()
+}
+
+#[test]
+fn imaging_followup_with_interval() {
+    assert_eq!(
+        recs("IMPRESSION: 6 mm nodule in the right upper lobe. Recommend follow-up CT chest in 3 months."),
+        vec![("imaging_followup".into(), Some(90))]
+    );
+    assert_eq!(
+        recs("Followup evaluation is suggested in 2 to 4 weeks."),
+        vec![("imaging_followup".into(), Some(14))]
+    );
+    assert_eq!(
+        recs("IMPRESSION:\nSmall renal calcifications. Follow-up ultrasound in 6-12 months."),
+        vec![("imaging_followup".into(), Some(180))],
+        "a range is due from its start"
+    );
+    assert_eq!(
+        recs("Dedicated CT is recommended for further evaluation."),
+        vec![("imaging_followup".into(), None)]
+    );
+}
+
+#[test]
+fn range_end_is_kept() {
+    let r = engine().process(&Report {
+        id: "r".into(),
+        text: "Recommend follow-up CT in 6-12 months.".into(),
+        ..Default::default()
+    });
+    assert_eq!(r.recommendations[0].interval_days, Some(180));
+    assert_eq!(r.recommendations[0].interval_max_days, Some(360));
+    assert_eq!(r.recommendations[0].text, "follow-up CT");
+}
+
+#[test]
+fn metabolic_labs() {
+    assert_eq!(
+        kinds("IMPRESSION: Bilateral basal ganglia calcifications. Suggest correlation with serum calcium, phosphate and PTH levels."),
+        vec!["metabolic_labs"]
+    );
+    assert_eq!(
+        kinds("Nephrocalcinosis. Recommend metabolic work-up including vitamin D level."),
+        vec!["metabolic_labs"]
+    );
+    assert_eq!(
+        kinds("IMPRESSION: Metastatic pulmonary calcification. Metabolic evaluation."),
+        vec!["metabolic_labs"],
+        "a standalone request in the impression"
+    );
+}
+
+#[test]
+fn referral_genetic_and_clinical_correlation() {
+    assert_eq!(
+        kinds("Consider referral to nephrology."),
+        vec!["specialist_referral"]
+    );
+    assert_eq!(
+        kinds("Genetic testing for CSF1R mutation may be considered."),
+        vec!["genetic_testing"]
+    );
+    assert_eq!(
+        kinds("IMPRESSION: Soft tissue calcification. Correlate clinically."),
+        vec!["clinical_correlation"]
+    );
+    assert_eq!(
+        kinds("Question of posterior rib fracture, correlate with point tenderness."),
+        vec!["clinical_correlation"]
+    );
+    assert_eq!(
+        kinds("Recommend follow-up with endocrinology."),
+        vec!["specialist_referral"],
+        "a follow-up with a specialist is a referral, not imaging"
+    );
+}
+
+#[test]
+fn several_types_in_one_statement() {
+    assert_eq!(
+        kinds("Recommend serum calcium and PTH levels and follow-up CT in 6 months."),
+        vec!["metabolic_labs", "imaging_followup"]
+    );
+    let r = recs("Recommend serum calcium and PTH levels and follow-up CT in 6 months.");
+    assert_eq!(r[1].1, Some(180));
+    assert_eq!(
+        r[0].1, None,
+        "the interval belongs to the CT, the nearest action before it"
+    );
+}
+
+#[test]
+fn negated_recommendations_are_not_recommendations() {
+    assert!(kinds("IMPRESSION: Calcified granuloma. No follow-up needed.").is_empty());
+    assert!(kinds("Benign calcified granuloma; follow-up imaging is not required.").is_empty());
+    assert!(kinds("No further imaging follow-up is necessary.").is_empty());
+    assert_eq!(
+        kinds("No interval change; recommend follow-up CT in 12 months."),
+        vec!["imaging_followup"],
+        "a semicolon ends the negation's scope"
+    );
+}
+
+#[test]
+fn description_is_not_recommendation() {
+    // "suggest" describing the image, with a lab word nearby
+    assert!(kinds(
+        "Findings suggest metastatic calcification in the setting of elevated serum calcium."
+    )
+    .is_empty());
+    assert!(kinds("There is no focal airspace opacity to suggest pneumonia.").is_empty());
+    // the indication names the follow-up that brought the patient
+    assert!(kinds("INDICATION: Followup lung nodule.\nFINDINGS: Calcified granuloma.").is_empty());
+    // comparison with earlier imaging is not a follow-up
+    assert!(kinds("FINDINGS: Stable when compared with prior CT.").is_empty());
+}
+
+#[test]
+fn recommendation_without_calcification_term() {
+    // the prefilter must let it through: the audit reads every report
+    assert_eq!(
+        kinds("FINDINGS: 8 mm nodule in the left lower lobe.\nIMPRESSION: Recommend CT chest in 3 months."),
+        vec!["imaging_followup"]
+    );
+}
+
+#[test]
+fn recommendation_section_needs_no_cue() {
+    assert_eq!(
+        recs("RECOMMENDATION: CT chest in 3 months. Serum calcium and phosphate."),
+        vec![
+            ("imaging_followup".into(), Some(90)),
+            ("metabolic_labs".into(), None)
+        ]
+    );
+}
