@@ -5,9 +5,11 @@
 //! [`input`] → [`section`] → [`sentence`] → [`matcher`] → [`context`] → [`taxonomy`] →
 //! aggregation, driven by [`pipeline::Engine`] over a [`lexicon::Lexicon`].
 
+pub mod audit;
 pub mod cli;
 pub mod context;
 pub mod error;
+pub mod explain;
 pub mod input;
 pub mod lexicon;
 pub mod matcher;

@@ -413,3 +413,91 @@ pub fn trim_float(v: f64) -> String {
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
 }
+
+/// The fields of the audit table (`calcmine audit`), in output order: one row per report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditField {
+    ReportId,
+    Source,
+    Line,
+    Outcome,
+    MetabolicWorkup,
+    WorkupPriority,
+    WorkupRules,
+    RecommendationTypes,
+    FollowupIntervalDays,
+    WorkupReasons,
+    Recommendations,
+    Error,
+}
+
+use AuditField as A;
+
+impl AuditField {
+    pub const ALL: &'static [AuditField] = &[
+        A::ReportId,
+        A::Source,
+        A::Line,
+        A::Outcome,
+        A::MetabolicWorkup,
+        A::WorkupPriority,
+        A::WorkupRules,
+        A::RecommendationTypes,
+        A::FollowupIntervalDays,
+        A::WorkupReasons,
+        A::Recommendations,
+        A::Error,
+    ];
+
+    pub fn columns(no_text: bool) -> Vec<AuditField> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|f| !(no_text && f.is_text()))
+            .collect()
+    }
+
+    /// Fields that copy report text (left out by `--no-text`).
+    pub fn is_text(self) -> bool {
+        matches!(self, A::WorkupReasons | A::Recommendations)
+    }
+
+    /// The report column this audit column shows, where there is one.
+    fn report_field(self) -> Option<ReportField> {
+        Some(match self {
+            A::ReportId => R::ReportId,
+            A::Source => R::Source,
+            A::Line => R::Line,
+            A::MetabolicWorkup => R::MetabolicWorkup,
+            A::WorkupPriority => R::WorkupPriority,
+            A::WorkupRules => R::WorkupRules,
+            A::RecommendationTypes => R::RecommendationTypes,
+            A::FollowupIntervalDays => R::FollowupIntervalDays,
+            A::WorkupReasons => R::WorkupReasons,
+            A::Recommendations => R::Recommendations,
+            A::Error => R::Error,
+            A::Outcome => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self.report_field() {
+            Some(f) => f.name(),
+            None => "outcome",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self.report_field() {
+            Some(f) => f.kind(),
+            None => Kind::Category,
+        }
+    }
+
+    pub fn value(self, r: &ReportResult) -> Val<'_> {
+        match self.report_field() {
+            Some(f) => f.value(r),
+            None => Val::Str(crate::audit::outcome(r).as_str()),
+        }
+    }
+}
