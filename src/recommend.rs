@@ -6,10 +6,10 @@
 //! negations, excludes); this module only decides how they combine:
 //!
 //! - a sentence is a recommendation statement when it has a cue ("recommend", "consider"), is in
-//!   the recommendation section, has a `standalone` action ("Clinical correlation.") in the
-//!   impression / recommendation / unheaded text, or states a future interval ("in 3 months")
-//!   next to an action. Indication and comparison sections never recommend: "followup lung
-//!   nodule" there is the reason for the exam.
+//!   the recommendation section, has a `standalone` action ("Clinical correlation.", "Correlate
+//!   clinically."), or states a future interval ("in 3 months") next to an action. Indication and
+//!   comparison sections never recommend: "followup lung nodule" there is the reason for the
+//!   exam.
 //! - its actions type it, one [`Recommendation`] per type; a `weak` action ("follow-up",
 //!   "correlate") only when no action of another type is named ("follow-up with nephrology" is a
 //!   referral, "follow-up in 3 months" imaging).
@@ -30,8 +30,6 @@ use crate::pipeline::{Key, SentenceView};
 
 /// Sections whose sentences never hold the report's recommendations.
 const NEVER: &[&str] = &["indication", "comparison"];
-/// Sections where a standalone action is a request by itself.
-const STANDALONE: &[&str] = &["impression", "recommendation", crate::section::BODY];
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -248,16 +246,18 @@ impl Recommender {
             Key::Recommendation(i) => Some(self.entries[*i as usize]),
             _ => None,
         };
+        // an exclude masks every action word inside it ("correlation with prior films")
+        let is = |h: &Hit<Key>, r: RecommendationRole| role(&h.key).is_some_and(|e| e.role == r);
+        let excludes: Vec<&Hit<Key>> = s
+            .hits
+            .iter()
+            .filter(|h| is(h, RecommendationRole::Exclude))
+            .collect();
         let actions: Vec<Hit<Key>> = leftmost_longest(&s.hits, |k| {
-            role(k).is_some_and(|e| {
-                matches!(
-                    e.role,
-                    RecommendationRole::Action | RecommendationRole::Exclude
-                )
-            })
+            role(k).is_some_and(|e| e.role == RecommendationRole::Action)
         })
         .into_iter()
-        .filter(|h| role(&h.key).is_some_and(|e| e.role == RecommendationRole::Action))
+        .filter(|h| !excludes.iter().any(|x| h.start < x.end && x.start < h.end))
         .collect();
         if actions.is_empty() {
             return;
@@ -271,10 +271,9 @@ impl Recommender {
         });
         let sentence_text = &report.text[s.start..s.end];
         let intervals = self.intervals(sentence_text, s.start);
-        let standalone = STANDALONE.contains(&s.section.as_str())
-            && actions
-                .iter()
-                .any(|h| role(&h.key).is_some_and(|e| e.standalone));
+        let standalone = actions
+            .iter()
+            .any(|h| role(&h.key).is_some_and(|e| e.standalone));
         if !(cue || s.section == "recommendation" || standalone || !intervals.is_empty()) {
             return;
         }
@@ -372,7 +371,7 @@ mod tests {
         );
         assert_eq!(days("Follow-up in 6-12 months."), vec![(180, 360)]);
         assert_eq!(
-            days("Followup evaluation is suggested in 2 to 4 weeks."),
+            days("Repeat radiograph is suggested in 2 to 4 weeks."),
             vec![(14, 28)]
         );
         assert_eq!(

@@ -31,7 +31,7 @@ fn imaging_followup_with_interval() {
         vec![("imaging_followup".into(), Some(90))]
     );
     assert_eq!(
-        recs("Followup evaluation is suggested in 2 to 4 weeks."),
+        recs("Follow-up radiograph is suggested in 2 to 4 weeks after antibiotics."),
         vec![("imaging_followup".into(), Some(14))]
     );
     assert_eq!(
@@ -89,7 +89,7 @@ fn referral_genetic_and_clinical_correlation() {
         vec!["clinical_correlation"]
     );
     assert_eq!(
-        kinds("Question of posterior rib fracture, correlate with point tenderness."),
+        kinds("Possible nondisplaced left seventh rib fracture; correlate with point tenderness."),
         vec!["clinical_correlation"]
     );
     assert_eq!(
@@ -132,7 +132,7 @@ fn description_is_not_recommendation() {
         "Findings suggest metastatic calcification in the setting of elevated serum calcium."
     )
     .is_empty());
-    assert!(kinds("There is no focal airspace opacity to suggest pneumonia.").is_empty());
+    assert!(kinds("No consolidation to suggest pneumonia.").is_empty());
     // the indication names the follow-up that brought the patient
     assert!(kinds("INDICATION: Followup lung nodule.\nFINDINGS: Calcified granuloma.").is_empty());
     // comparison with earlier imaging is not a follow-up
@@ -156,5 +156,35 @@ fn recommendation_section_needs_no_cue() {
             ("imaging_followup".into(), Some(90)),
             ("metabolic_labs".into(), None)
         ]
+    );
+}
+
+#[test]
+fn comparison_with_earlier_imaging_asks_for_nothing_new() {
+    assert!(
+        kinds("IMPRESSION: Comparison with an outside chest radiograph would be helpful.")
+            .is_empty()
+    );
+    assert!(kinds("Correlation with prior films would be helpful if available.").is_empty());
+    assert_eq!(
+        kinds("Recommend comparison with old films or follow-up chest radiograph in 3 months."),
+        vec!["imaging_followup"],
+        "the follow-up beyond the comparison is still recommended"
+    );
+}
+
+#[test]
+fn imperatives_and_softer_cues() {
+    assert_eq!(
+        kinds("FINDINGS: Lucency at the left sixth rib. Correlate for focal tenderness."),
+        vec!["clinical_correlation"]
+    );
+    assert_eq!(
+        kinds("Consideration may be given to a dedicated rib series."),
+        vec!["imaging_followup"]
+    );
+    assert_eq!(
+        kinds("Serum PTH and 25-OH vitamin D may be of benefit."),
+        vec!["metabolic_labs"]
     );
 }
