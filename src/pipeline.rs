@@ -45,6 +45,11 @@ pub struct Engine {
     splitter: SentenceSplitter,
     context: ContextEngine,
     recommender: Recommender,
+    /// Targets only, for runs that do not want recommendations.
+    target_prefilter: Prefilter,
+    /// Find recommendations (on by default; `extract`, which writes mentions only, turns it off
+    /// so reports without a target word are skipped again).
+    recommend: bool,
 }
 
 impl Engine {
@@ -69,18 +74,22 @@ impl Engine {
         let phrases = PhraseMatcher::new(entries);
         // Reports with recommendation language but no target word still get their
         // recommendations (a follow-up audit reads every report).
-        let prefilter = Prefilter::new(
+        let target_terms = || {
             lexicon
                 .targets
                 .iter()
                 .flat_map(|t| t.terms.iter().map(String::as_str))
-                .chain(Recommender::prefilter_terms(&lexicon)),
-        );
+        };
+        let prefilter =
+            Prefilter::new(target_terms().chain(Recommender::prefilter_terms(&lexicon)));
+        let target_prefilter = Prefilter::new(target_terms());
         Engine {
             sections: SectionIndex::new(&lexicon),
             splitter: SentenceSplitter::new(&lexicon),
             context: ContextEngine::new(&lexicon),
             recommender: Recommender::new(&lexicon),
+            target_prefilter,
+            recommend: true,
             phrases,
             prefilter,
             lexicon,
@@ -110,7 +119,18 @@ impl Engine {
 
     /// Whether the report could contain anything of interest (the cheap first stage).
     pub fn may_match(&self, text: &str) -> bool {
-        self.prefilter.may_match(text)
+        if self.recommend {
+            self.prefilter.may_match(text)
+        } else {
+            self.target_prefilter.may_match(text)
+        }
+    }
+
+    /// Turn the recommendation stage on or off (on by default). Off, reports without a target
+    /// word are not analysed at all, which is what a mentions-only run wants.
+    pub fn with_recommendations(mut self, on: bool) -> Engine {
+        self.recommend = on;
+        self
     }
 
     /// Target mentions of one sentence, with their assertion.
@@ -208,7 +228,9 @@ impl Engine {
         for (i, m) in r.mentions.iter_mut().enumerate() {
             m.mention_id = i as u32 + 1;
         }
-        r.recommendations = self.recommender.find(report, &sentences);
+        if self.recommend {
+            r.recommendations = self.recommender.find(report, &sentences);
+        }
         r
     }
 

@@ -185,7 +185,7 @@ impl Recommender {
             .iter()
             .filter(|e| {
                 e.role == RecommendationRole::Cue
-                    || (e.role == RecommendationRole::Action && (e.standalone || e.weak))
+                    || (e.role == RecommendationRole::Action && e.standalone)
             })
             .flat_map(|e| e.terms.iter().map(String::as_str));
         let titles = lex

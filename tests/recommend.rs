@@ -137,6 +137,10 @@ fn description_is_not_recommendation() {
     assert!(kinds("INDICATION: Followup lung nodule.\nFINDINGS: Calcified granuloma.").is_empty());
     // comparison with earlier imaging is not a follow-up
     assert!(kinds("FINDINGS: Stable when compared with prior CT.").is_empty());
+    assert!(
+        kinds("IMPRESSION: Renal calcifications unchanged since the follow-up CT of March.")
+            .is_empty()
+    );
 }
 
 #[test]
