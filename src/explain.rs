@@ -258,3 +258,40 @@ mod tests {
         assert!(!coloured.contains("[["));
     }
 }
+
+#[cfg(test)]
+mod workup_tests {
+    use super::*;
+    use crate::model::WorkupReason;
+    use crate::pipeline::Engine;
+
+    #[test]
+    fn mentions_show_the_rules_their_sentence_fired() {
+        let engine = Engine::new(Lexicon::bundled().unwrap());
+        let report = Report {
+            id: "r1".into(),
+            text: "Dense calcification of both basal ganglia. Recommend follow-up MRI in 6 months."
+                .into(),
+            ..Default::default()
+        };
+        let mut r = engine.process(&report);
+        r.metabolic_workup = true;
+        r.workup_priority = "routine".into();
+        r.workup_reasons = vec![WorkupReason {
+            rule: "brain_parenchymal".into(),
+            sentence: "Dense calcification of both basal ganglia.".into(),
+        }];
+        let text = explain(&report, &r, &engine.lexicon, false);
+        assert!(
+            text.contains("work-up rules of its sentence: brain_parenchymal"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "metabolic work-up: true (priority routine), audit outcome workup_not_recommended"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("imaging_followup in 180 days"), "{text}");
+    }
+}

@@ -192,3 +192,87 @@ fn imperatives_and_softer_cues() {
         vec!["metabolic_labs"]
     );
 }
+
+#[test]
+fn more_ways_to_say_not_needed() {
+    for text in [
+        "IMPRESSION: Punctate renal calcification. This does not require follow-up.",
+        "Typical benign granuloma: follow-up CT is not recommended.",
+        "Metabolic work-up was negative.",
+        "We do not recommend genetic testing.",
+    ] {
+        assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+    }
+}
+
+#[test]
+fn report_columns() {
+    use calcmine::schema::{ReportField, Val};
+    let r = engine().process(&Report {
+        id: "r".into(),
+        text: "IMPRESSION: Nodule. Recommend serum calcium. Follow-up CT in 6 months, or sooner if symptomatic; repeat CT chest in 12 months.".into(),
+        ..Default::default()
+    });
+    let value = |name: &str| {
+        ReportField::ALL
+            .iter()
+            .find(|f| f.name() == name)
+            .unwrap()
+            .value(&r)
+    };
+    assert_eq!(
+        value("recommendation_types"),
+        Val::List(vec!["metabolic_labs".into(), "imaging_followup".into()])
+    );
+    assert_eq!(
+        value("followup_interval_days"),
+        Val::Int(180),
+        "the shortest interval"
+    );
+    let none = engine().process(&Report {
+        id: "n".into(),
+        text: "Calcified granuloma.".into(),
+        ..Default::default()
+    });
+    assert_eq!(
+        ReportField::FollowupIntervalDays.value(&none),
+        Val::Null,
+        "null, not 0, when no interval is stated"
+    );
+}
+
+#[test]
+fn user_lexicon_extends_and_mistakes_name_file_and_line() {
+    use calcmine::lexicon::LexiconOptions;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("local.toml"),
+        "[[recommendation]]\nid = \"densitometry\"\nrole = \"action\"\ntype = \"imaging_followup\"\nterms = [\"bone densitometry\"]\n",
+    )
+    .unwrap();
+    let lex = Lexicon::load(&LexiconOptions {
+        dir: Some(dir.path().into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let r = Engine::new(lex).process(&Report {
+        id: "r".into(),
+        text: "Diffuse osteopenia. Recommend bone densitometry.".into(),
+        ..Default::default()
+    });
+    assert_eq!(r.recommendations[0].kind, "imaging_followup");
+
+    std::fs::write(
+        dir.path().join("local.toml"),
+        "# mine\n[[recommendation]]\nid = \"labs\"\nrole = \"action\"\ntype = \"labs\"\nterms = [\"magnesium\"]\n",
+    )
+    .unwrap();
+    let err = Lexicon::load(&LexiconOptions {
+        dir: Some(dir.path().into()),
+        ..Default::default()
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("local.toml:2:"), "{err}");
+    assert!(err.contains("unknown type `labs`"), "{err}");
+}
