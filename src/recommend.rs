@@ -258,6 +258,10 @@ impl Recommender {
         })
         .into_iter()
         .filter(|h| !excludes.iter().any(|x| h.start < x.end && x.start < h.end))
+        .filter(|h| {
+            !(role(&h.key).is_some_and(|e| RECOMMENDATION_TYPES[e.kind] == "metabolic_labs")
+                && value_follows(&s.norm.text[h.end..]))
+        })
         .collect();
         if actions.is_empty() {
             return;
@@ -349,6 +353,26 @@ impl Recommender {
             _ => None,
         }
     }
+}
+
+/// Does a lab value follow a lab name ("calcium 11.2", "PTH: 640", "phosphate was 7")? Then the
+/// report states a result; it does not request the test.
+fn value_follows(rest: &str) -> bool {
+    let mut words = rest.split(' ').filter(|w| !w.is_empty());
+    for _ in 0..3 {
+        let Some(w) = words.next() else { return false };
+        let w = w.trim_start_matches([':', '=', '(', '~']);
+        if w.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            return true;
+        }
+        if !matches!(
+            w,
+            "" | "of" | "was" | "is" | "level" | "levels" | "level:" | "at"
+        ) {
+            return false;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -133,6 +133,10 @@ fn description_is_not_recommendation() {
     )
     .is_empty());
     assert!(kinds("No consolidation to suggest pneumonia.").is_empty());
+    // lab results stated are not lab requests
+    assert!(kinds("Consider metastatic calcification related to elevated calcium.").is_empty());
+    assert!(kinds("RECOMMENDATION: calcium 11.8 mg/dL and PTH 640 pg/mL noted; suggest endocrinology referral.")
+        == vec!["specialist_referral"]);
     // the indication names the follow-up that brought the patient
     assert!(kinds("INDICATION: Followup lung nodule.\nFINDINGS: Calcified granuloma.").is_empty());
     // comparison with earlier imaging is not a follow-up
