@@ -17,6 +17,12 @@
 //!   ConText engine that asserts mentions; a cue, a semicolon or a terminator ("but") ends their
 //!   scope, so "No change; recommend follow-up" still recommends.
 //! - intervals are read from the sentence as written and go to the nearest action before them.
+//!   Days: a week is 7, a month 30 ("in 3 months" → 90), a year 365; "annual" is 365. A range
+//!   ("in 6-12 months") gives its start in `interval_days` (180: when the follow-up is first
+//!   due, which is what a tracking system schedules) and its end in `interval_max_days` (360:
+//!   after which it is overdue). Only future forms count ("in", "within", "after", "at",
+//!   "every", "3-month follow-up"): "CT 3 months ago" is history.
+//! - a lab name followed by a value ("calcium 11.2") states a result, not a request.
 
 use regex::Regex;
 

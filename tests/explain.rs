@@ -68,8 +68,8 @@ fn first_n_and_colour_on_request() {
         .stdout(predicates::str::contains("<<No>> [[calcification]]"));
 }
 
-/// Under a pseudo-terminal (`script` from util-linux), `--color auto` colours. Skipped, saying
-/// so, where `script` is not installed.
+/// Under a pseudo-terminal (`script` from util-linux, no root-installed tool), `--color auto`
+/// colours. Skipped, saying so, where util-linux `script` is not installed (macOS, BSD).
 #[test]
 fn in_a_terminal_it_colours() {
     let bin = assert_cmd::cargo::cargo_bin("calcmine");
@@ -77,14 +77,20 @@ fn in_a_terminal_it_colours() {
     let input = dir.path().join("report.txt");
     std::fs::write(&input, REPORT).unwrap();
     let cmd = format!("'{}' explain '{}'", bin.display(), input.display());
-    let run = std::process::Command::new("script")
+    let util_linux = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux"));
+    if !util_linux {
+        eprintln!("skipped: `script` from util-linux is not installed");
+        return;
+    }
+    let out = std::process::Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
         .env_remove("NO_COLOR")
-        .output();
-    let Ok(out) = run else {
-        eprintln!("skipped: `script` (util-linux) is not installed");
-        return;
-    };
+        .output()
+        .expect("script runs");
+    assert!(out.status.success(), "{out:?}");
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.contains("\x1b[1;31mcalcifications\x1b[0m"),
