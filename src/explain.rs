@@ -207,6 +207,17 @@ pub fn explain(report: &Report, r: &ReportResult, lex: &Lexicon, color: bool) ->
     } else {
         let _ = writeln!(s, "recommendations: none");
     }
+    // the clinical context the work-up rules read (TAXONOMY.md §7), as the reports table has it
+    for field in [
+        crate::schema::ReportField::Labs,
+        crate::schema::ReportField::Conditions,
+    ] {
+        if let crate::schema::Val::List(v) = field.value(r) {
+            if !v.is_empty() {
+                let _ = writeln!(s, "{}: {}", field.name(), v.join(", "));
+            }
+        }
+    }
     let _ = write!(
         s,
         "metabolic work-up: {} (priority {})",
@@ -293,5 +304,15 @@ mod workup_tests {
             "{text}"
         );
         assert!(text.contains("imaging_followup in 180 days"), "{text}");
+
+        r.labs.push(crate::model::LabValue {
+            name: "calcium".into(),
+            value: Some(11.2),
+            unit: "mg/dL".into(),
+            text: "Ca 11.2".into(),
+            parsed: true,
+        });
+        let text = explain(&report, &r, &engine.lexicon, false);
+        assert!(text.contains("labs: calcium=11.2 mg/dL"), "{text}");
     }
 }
