@@ -24,6 +24,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("context.toml", include_str!("../lexicons/context.toml")),
     ("sections.toml", include_str!("../lexicons/sections.toml")),
     ("sentences.toml", include_str!("../lexicons/sentences.toml")),
+    (
+        "recommendations.toml",
+        include_str!("../lexicons/recommendations.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -169,6 +173,61 @@ pub struct SectionEntry {
     pub origin: Origin,
 }
 
+/// What a `[[recommendation]]` entry does (TAXONOMY.md §9; see `lexicons/recommendations.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecommendationRole {
+    /// Recommendation language: "recommend", "is suggested", "consider".
+    Cue,
+    /// What is recommended, typed by `type`.
+    Action,
+    /// Says the action is not needed ("no follow-up needed").
+    Negation,
+    /// Contains an action word but asks for nothing ("prior CT").
+    Exclude,
+}
+
+/// The closed vocabulary of recommendation types (TAXONOMY.md §9).
+pub const RECOMMENDATION_TYPES: &[&str] = &[
+    "metabolic_labs",
+    "imaging_followup",
+    "clinical_correlation",
+    "specialist_referral",
+    "genetic_testing",
+];
+
+/// A phrase of recommendation language, an action that types a recommendation, a negation of
+/// one, or an exclude.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationEntry {
+    pub id: String,
+    pub role: RecommendationRole,
+    /// For actions: one of [`RECOMMENDATION_TYPES`].
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    pub terms: Vec<String>,
+    /// Action: a request by itself in an impression or recommendation section.
+    #[serde(default)]
+    pub standalone: bool,
+    /// Action: types the statement only when no phrase of another type does.
+    #[serde(default)]
+    pub weak: bool,
+    /// Cue: only at the start of a sentence (imperatives: "Suggest …").
+    #[serde(default)]
+    pub at_start: bool,
+    /// Negation: which way it reaches.
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// Negation: scope limit in words.
+    #[serde(default)]
+    pub max_scope: Option<usize>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
 /// Where an entry was defined, for error messages and `explain`.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Origin {
@@ -188,6 +247,8 @@ struct LexiconFile {
     trigger: Vec<Spanned<TriggerEntry>>,
     #[serde(default)]
     section: Vec<Spanned<SectionEntry>>,
+    #[serde(default)]
+    recommendation: Vec<Spanned<RecommendationEntry>>,
     /// Abbreviations after which a period does not end a sentence.
     #[serde(default)]
     abbreviations: Vec<String>,
@@ -212,6 +273,7 @@ pub struct Lexicon {
     pub excludes: Vec<ExcludeEntry>,
     pub triggers: Vec<TriggerEntry>,
     pub sections: Vec<SectionEntry>,
+    pub recommendations: Vec<RecommendationEntry>,
     pub abbreviations: Vec<String>,
     pub scope: BTreeMap<String, usize>,
     pub files: Vec<SourceFile>,
@@ -406,6 +468,12 @@ impl Lexicon {
             e.origin = o;
             self.sections.push(e);
         }
+        for s in file.recommendation {
+            let o = origin(s.span());
+            let mut e = s.into_inner();
+            e.origin = o;
+            self.recommendations.push(e);
+        }
         self.abbreviations.extend(file.abbreviations);
         for (k, v) in file.scope {
             if !matches!(
@@ -494,6 +562,46 @@ impl Lexicon {
                 .map(|e| (e.id.as_str(), e.terms.as_slice(), &e.origin)),
             errors,
         );
+        check(
+            "recommendation",
+            self.recommendations
+                .iter()
+                .map(|e| (e.id.as_str(), e.terms.as_slice(), &e.origin)),
+            errors,
+        );
+        for e in &self.recommendations {
+            let mut wrong = |msg: String| {
+                errors.push(Error::lexicon(
+                    &e.origin.file,
+                    e.origin.line,
+                    format!("recommendation `{}`: {msg}", e.id),
+                ))
+            };
+            let action = e.role == RecommendationRole::Action;
+            match (&e.kind, action) {
+                (None, true) => wrong(format!(
+                    "an action needs a `type` (one of {})",
+                    RECOMMENDATION_TYPES.join(", ")
+                )),
+                (Some(k), true) if !RECOMMENDATION_TYPES.contains(&k.as_str()) => wrong(format!(
+                    "unknown type `{k}` (expected one of {})",
+                    RECOMMENDATION_TYPES.join(", ")
+                )),
+                (Some(_), false) => wrong("`type` applies only to role = \"action\"".into()),
+                _ => {}
+            }
+            if (e.standalone || e.weak) && !action {
+                wrong("`standalone` and `weak` apply only to role = \"action\"".into());
+            }
+            if e.at_start && e.role != RecommendationRole::Cue {
+                wrong("`at_start` applies only to role = \"cue\"".into());
+            }
+            if (e.direction.is_some() || e.max_scope.is_some())
+                && e.role != RecommendationRole::Negation
+            {
+                wrong("`direction` and `max_scope` apply only to role = \"negation\"".into());
+            }
+        }
         for t in &self.triggers {
             if t.terms.iter().all(|x| normalize_phrase(x).is_empty()) {
                 errors.push(Error::lexicon(

@@ -183,15 +183,25 @@ pub struct WorkupReason {
     pub sentence: String,
 }
 
-/// A recommendation statement (TAXONOMY.md §9).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// A recommendation statement (TAXONOMY.md §9): one per type per sentence.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Recommendation {
     /// `metabolic_labs`, `imaging_followup`, `clinical_correlation`, `specialist_referral`,
     /// `genetic_testing`.
     pub kind: String,
-    /// Interval in days when stated ("in 3 months" → 90).
+    /// Interval in days when stated ("in 3 months" → 90; months count 30 days, years 365). For a
+    /// range ("in 6-12 months") the start of the range: when the follow-up is first due.
     pub interval_days: Option<u32>,
+    /// The end of a stated range ("6-12 months" → 360); equal to `interval_days` otherwise.
+    pub interval_max_days: Option<u32>,
     pub sentence: String,
+    pub section: String,
+    /// 0-based within the report.
+    pub sentence_index: u32,
+    /// The phrase that typed it, as written, and its byte offsets into the report text.
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Everything calcmine decided about one report.

@@ -6,6 +6,7 @@ use crate::context::ContextEngine;
 use crate::lexicon::{Category, Lexicon, TargetAssert};
 use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter};
 use crate::model::{Mention, Report, ReportResult, Status, TriggerHit};
+use crate::recommend::Recommender;
 use crate::section::SectionIndex;
 use crate::sentence::SentenceSplitter;
 use crate::text::{normalize_with_base, Normalized};
@@ -16,6 +17,8 @@ pub enum Key {
     Target(u32),
     Exclude(u32),
     Trigger(u32),
+    /// A `[[recommendation]]` entry (cue, action, negation or exclude).
+    Recommendation(u32),
 }
 
 /// One sentence, normalized and matched: what every later stage reads.
@@ -41,6 +44,12 @@ pub struct Engine {
     sections: SectionIndex,
     splitter: SentenceSplitter,
     context: ContextEngine,
+    recommender: Recommender,
+    /// Targets only, for runs that do not want recommendations.
+    target_prefilter: Prefilter,
+    /// Find recommendations (on by default; `extract`, which writes mentions only, turns it off
+    /// so reports without a target word are skipped again).
+    recommend: bool,
 }
 
 impl Engine {
@@ -55,17 +64,32 @@ impl Engine {
         for (i, e) in lexicon.triggers.iter().enumerate() {
             entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Trigger(i as u32))));
         }
+        for (i, e) in lexicon.recommendations.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .map(|t| (t.as_str(), Key::Recommendation(i as u32))),
+            );
+        }
         let phrases = PhraseMatcher::new(entries);
-        let prefilter = Prefilter::new(
+        // Reports with recommendation language but no target word still get their
+        // recommendations (a follow-up audit reads every report).
+        let target_terms = || {
             lexicon
                 .targets
                 .iter()
-                .flat_map(|t| t.terms.iter().map(String::as_str)),
-        );
+                .flat_map(|t| t.terms.iter().map(String::as_str))
+        };
+        let prefilter =
+            Prefilter::new(target_terms().chain(Recommender::prefilter_terms(&lexicon)));
+        let target_prefilter = Prefilter::new(target_terms());
         Engine {
             sections: SectionIndex::new(&lexicon),
             splitter: SentenceSplitter::new(&lexicon),
             context: ContextEngine::new(&lexicon),
+            recommender: Recommender::new(&lexicon),
+            target_prefilter,
+            recommend: true,
             phrases,
             prefilter,
             lexicon,
@@ -95,7 +119,18 @@ impl Engine {
 
     /// Whether the report could contain anything of interest (the cheap first stage).
     pub fn may_match(&self, text: &str) -> bool {
-        self.prefilter.may_match(text)
+        if self.recommend {
+            self.prefilter.may_match(text)
+        } else {
+            self.target_prefilter.may_match(text)
+        }
+    }
+
+    /// Turn the recommendation stage on or off (on by default). Off, reports without a target
+    /// word are not analysed at all, which is what a mentions-only run wants.
+    pub fn with_recommendations(mut self, on: bool) -> Engine {
+        self.recommend = on;
+        self
     }
 
     /// Target mentions of one sentence, with their assertion.
@@ -222,6 +257,9 @@ impl Engine {
         }
         for (i, m) in r.mentions.iter_mut().enumerate() {
             m.mention_id = i as u32 + 1;
+        }
+        if self.recommend {
+            r.recommendations = self.recommender.find(report, &sentences);
         }
         r
     }

@@ -13,7 +13,9 @@ use crate::lexicon::{Lexicon, LexiconOptions};
 use crate::output::Format;
 use crate::run::Inputs;
 
+mod audit;
 mod eval;
+mod explain;
 mod extract;
 mod lexicon;
 
@@ -34,6 +36,12 @@ pub struct Cli {
 pub enum Command {
     /// Stream one row per mention (TSV by default) with its assertion and codes.
     Extract(extract::ExtractArgs),
+    /// Audit follow-up: per report, the work-up flag, the recommendation types and whether a
+    /// flagged report recommends metabolic labs; prints counts and rates by work-up rule.
+    Audit(audit::AuditArgs),
+    /// Show how calcmine read a report: the text with each mention highlighted, and per mention
+    /// its codes and the words that decided them (to debug a lexicon).
+    Explain(explain::ExplainArgs),
     /// Validate or print the effective lexicon.
     #[command(subcommand)]
     Lexicon(lexicon::LexiconCmd),
@@ -124,7 +132,7 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value = "tsv")]
     pub format: Format,
     /// Write to FILE (atomically: complete or not at all) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, visible_alias = "out", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Leave report text (sentences, matched text, trigger words) out of every output.
     #[arg(long)]
@@ -166,6 +174,8 @@ pub fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Extract(a) => extract::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Lexicon(c) => lexicon::run(c),
         Command::Eval(a) => eval::run(a),
     };
