@@ -8,12 +8,14 @@
 pub mod cli;
 pub mod context;
 pub mod error;
+pub mod frame;
 pub mod input;
 pub mod lexicon;
 pub mod matcher;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod run;
 pub mod schema;
 pub mod section;

@@ -15,6 +15,7 @@ use crate::run::Inputs;
 
 mod extract;
 mod lexicon;
+mod mine;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -33,6 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Stream one row per mention (TSV by default) with its assertion and codes.
     Extract(extract::ExtractArgs),
+    /// Mine inputs into analysis tables in a directory: mentions and reports (Parquet or CSV),
+    /// summary.csv and run.json; all cores, bounded memory, atomic files.
+    Mine(mine::MineArgs),
     /// Validate or print the effective lexicon.
     #[command(subcommand)]
     Lexicon(lexicon::LexiconCmd),
@@ -162,6 +166,7 @@ pub fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Extract(a) => extract::run(a),
+        Command::Mine(a) => mine::run(a),
         Command::Lexicon(c) => lexicon::run(c),
     };
     match result {
