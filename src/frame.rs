@@ -62,6 +62,37 @@ pub fn dtype(kind: Kind, flat: bool) -> DataType {
     }
 }
 
+/// The documented name of a kind, as `mine --print-schema` shows it.
+pub fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Str => "string",
+        Kind::Category => "categorical",
+        Kind::Int => "int64",
+        Kind::Bool => "boolean",
+        Kind::Float => "float64",
+        Kind::List => "list<string>",
+    }
+}
+
+/// The columns of both tables with their kinds, as JSON (`mine --print-schema`), so external
+/// checks (the reader test) follow `schema.rs` without a copy of it.
+pub fn schema_json(no_text: bool) -> String {
+    let cols = |v: Vec<(&'static str, Kind)>| {
+        v.into_iter()
+            .map(|(n, k)| serde_json::json!({"name": n, "type": kind_name(k)}))
+            .collect::<Vec<_>>()
+    };
+    let m = MentionField::columns(no_text)
+        .into_iter()
+        .map(|f| (f.name(), f.kind()))
+        .collect();
+    let r = ReportField::columns(no_text)
+        .into_iter()
+        .map(|f| (f.name(), f.kind()))
+        .collect();
+    serde_json::json!({"mentions": cols(m), "reports": cols(r)}).to_string()
+}
+
 enum Buf {
     Str(StringChunkedBuilder),
     Int(Vec<Option<i64>>),

@@ -51,7 +51,11 @@ pub struct MineArgs {
     #[command(flatten)]
     pub lexicon: LexiconArgs,
     /// Directory to write mentions, reports, summary.csv and run.json into (created if missing).
-    #[arg(long, value_name = "DIR", required_unless_present = "parse_only")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present_any = ["parse_only", "print_schema"]
+    )]
     pub out: Option<PathBuf>,
     /// Format of the mentions and reports tables.
     #[arg(long, value_enum, default_value = "parquet")]
@@ -71,6 +75,9 @@ pub struct MineArgs {
     /// that benchmarks compare end-to-end throughput with.
     #[arg(long)]
     pub parse_only: bool,
+    /// Print the columns of the mentions and reports tables with their types (JSON) and exit.
+    #[arg(long)]
+    pub print_schema: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -179,6 +186,10 @@ fn polars_err(path: &Path) -> impl Fn(polars::prelude::PolarsError) -> Error + '
 }
 
 pub fn run(a: MineArgs) -> Result<u8> {
+    if a.print_schema {
+        println!("{}", crate::frame::schema_json(a.no_text));
+        return Ok(0);
+    }
     let started = Instant::now();
     let inputs = a.input.inputs();
     let mut opts = a.run.run_options();
