@@ -349,6 +349,23 @@ impl Summary {
         Ok(())
     }
 
+    /// Add the counts of another (partial) summary: each batch is summarized on its worker.
+    pub fn merge(&mut self, o: &Summary) {
+        for (k, c) in &o.groups {
+            let g = self.groups.entry(k.clone()).or_default();
+            g.mentions += c.mentions;
+            g.reports += c.reports;
+            g.flagged_reports += c.flagged_reports;
+        }
+        self.reports += o.reports;
+        self.failed += o.failed;
+        self.with_present += o.with_present;
+        self.flagged += o.flagged;
+        for (p, n) in &o.priorities {
+            *self.priorities.entry(p.clone()).or_default() += n;
+        }
+    }
+
     /// The summary table: one row per organ × mechanism × status, then cohort rows
     /// (`organ` = `*`) for all reports, failed, with a present mention, and flagged (overall and
     /// by priority). `rate` = reports / all reports; `flag_rate` = flagged reports / reports.

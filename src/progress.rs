@@ -91,6 +91,14 @@ impl Progress {
         }
     }
 
+    /// `n` more reports done (a batch).
+    pub fn reports_done(&mut self, n: u64) {
+        self.reports += n;
+        if self.bar.is_some() {
+            self.draw();
+        }
+    }
+
     /// Remove the bar (before the summary line is printed).
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {

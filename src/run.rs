@@ -108,6 +108,35 @@ pub fn run(
     counter: &Arc<AtomicU64>,
     sink: &mut dyn FnMut(ReportResult) -> Flow,
 ) {
+    run_batches(
+        engine,
+        inputs,
+        opts,
+        stats,
+        counter,
+        &|results| results,
+        &mut |results: Vec<ReportResult>| {
+            for r in results {
+                sink(r)?;
+            }
+            Flow::Continue(())
+        },
+    );
+}
+
+/// Like [`run`], but hands on whole batches, after `map` has turned each batch of results
+/// into a `T` on the worker thread that processed it. Work that is per batch (building the
+/// Polars frames of `mine`) so runs in parallel too, and `sink` (writing, in input order) is
+/// left with as little as possible. Batches are `opts.batch` reports (the last may be short).
+pub fn run_batches<T: Send>(
+    engine: &Engine,
+    inputs: &Inputs,
+    opts: &RunOptions,
+    stats: &mut ReadStats,
+    counter: &Arc<AtomicU64>,
+    map: &(dyn Fn(Vec<ReportResult>) -> T + Sync),
+    sink: &mut dyn FnMut(T) -> Flow,
+) {
     if inputs.example {
         let r = Report {
             id: "example".into(),
@@ -119,34 +148,48 @@ pub fn run(
         };
         stats.reports += 1;
         stats.bytes += r.text.len() as u64;
-        let _ = sink(engine.process(&r));
+        let _ = sink(map(vec![engine.process(&r)]));
         return;
     }
     let threads = opts.threads.max(1);
+    let batch_size = opts.batch.max(1);
+    let shard = opts.shard;
     if threads == 1 {
-        let shard = opts.shard;
+        // One thread does everything, in batches, so the work per report is the same as with
+        // many threads and `--threads 1` is a fair baseline.
+        let mut batch = Vec::with_capacity(batch_size);
+        let mut flow = Flow::Continue(());
         read_reports(&inputs.paths, &inputs.options, stats, counter, &mut |r| {
             if shard.is_some_and(|s| !s.contains(&r.id)) {
                 return Flow::Continue(());
             }
-            sink(engine.process(&r))
+            batch.push(engine.process(&r));
+            if batch.len() >= batch_size {
+                flow = sink(map(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(batch_size),
+                )));
+                return flow;
+            }
+            Flow::Continue(())
         });
+        if flow.is_continue() && !batch.is_empty() {
+            let _ = sink(map(batch));
+        }
         return;
     }
     // A reader thread fills batches; workers process them; results are re-ordered by batch
     // sequence number before they reach the sink.
     use std::collections::BTreeMap;
     use std::sync::mpsc::sync_channel;
-    let batch_size = opts.batch.max(1);
     let (batch_tx, batch_rx) = sync_channel::<(u64, Vec<Report>)>(threads * 2);
     let batch_rx = Arc::new(std::sync::Mutex::new(batch_rx));
-    let (res_tx, res_rx) = sync_channel::<(u64, Vec<ReportResult>)>(threads * 2);
+    let (res_tx, res_rx) = sync_channel::<(u64, T)>(threads * 2);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::scope(|scope| {
         let reader_stop = stop.clone();
         let paths = &inputs.paths;
         let options = &inputs.options;
-        let shard = opts.shard;
         let reader = scope.spawn(move || {
             let mut local = ReadStats::default();
             let mut seq = 0u64;
@@ -157,7 +200,8 @@ pub fn run(
                 }
                 batch.push(r);
                 if batch.len() >= batch_size {
-                    if batch_tx.send((seq, std::mem::take(&mut batch))).is_err()
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                    if batch_tx.send((seq, full)).is_err()
                         || reader_stop.load(std::sync::atomic::Ordering::Relaxed)
                     {
                         return Flow::Break(());
@@ -179,28 +223,26 @@ pub fn run(
                 let Ok(Ok((seq, reports))) = next else { break };
                 let results: Vec<ReportResult> =
                     reports.iter().map(|r| engine.process(r)).collect();
-                if tx.send((seq, results)).is_err() {
+                drop(reports);
+                if tx.send((seq, map(results))).is_err() {
                     break;
                 }
             });
         }
         drop(res_tx);
-        let mut pending: BTreeMap<u64, Vec<ReportResult>> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, T> = BTreeMap::new();
         let mut next = 0u64;
         let mut stopped = false;
-        for (seq, results) in res_rx.iter() {
-            pending.insert(seq, results);
-            while let Some(results) = pending.remove(&next) {
+        for (seq, out) in res_rx.iter() {
+            pending.insert(seq, out);
+            while let Some(out) = pending.remove(&next) {
                 next += 1;
                 if stopped {
                     continue;
                 }
-                for r in results {
-                    if sink(r).is_break() {
-                        stopped = true;
-                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                        break;
-                    }
+                if sink(out).is_break() {
+                    stopped = true;
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             }
         }

@@ -126,7 +126,7 @@ impl<'a> TableOut<'a> {
 }
 
 /// Counts for run.json and the summary line.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Counts {
     reports: u64,
     failed: u64,
@@ -135,49 +135,64 @@ struct Counts {
     flagged: u64,
 }
 
-/// The tables of one run, filled one batch of reports at a time.
-struct Tables<'a> {
-    mentions: FrameBuilder<MentionField>,
-    reports: FrameBuilder<ReportField>,
-    summary_rows: SummaryRows,
-    batch_reports: Vec<ReportSummary>,
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.reports += o.reports;
+        self.failed += o.failed;
+        self.mentions += o.mentions;
+        self.present += o.present;
+        self.flagged += o.flagged;
+    }
+}
+
+/// One batch of reports as frames, built on the worker thread that processed it.
+struct BatchFrames {
+    mentions: DataFrame,
+    reports: DataFrame,
     summary: Summary,
-    mentions_out: TableOut<'a>,
-    reports_out: TableOut<'a>,
-    batch: usize,
     counts: Counts,
 }
 
-impl Tables<'_> {
-    fn add(&mut self, r: &ReportResult) -> PolarsResult<()> {
-        self.counts.reports += 1;
-        self.counts.failed += r.error.is_some() as u64;
-        self.counts.flagged += r.metabolic_workup as u64;
-        for m in &r.mentions {
-            self.mentions.push::<Mention>(m);
-            self.summary_rows.push(m, r.metabolic_workup);
-            self.counts.mentions += 1;
-            self.counts.present += (m.status == Status::Present) as u64;
-        }
-        self.reports.push::<ReportResult>(r);
-        self.batch_reports.push(ReportSummary::of(r));
-        if self.reports.len() >= self.batch {
-            self.flush()?;
-        }
-        Ok(())
-    }
+/// How to turn a batch of results into frames (shared read-only by the workers).
+struct Framer {
+    mention_fields: Vec<MentionField>,
+    report_fields: Vec<ReportField>,
+    flat: bool,
+}
 
-    fn flush(&mut self) -> PolarsResult<()> {
-        let m = self.mentions.take::<Mention>()?;
-        self.mentions_out.write(&m)?;
-        drop(m);
-        let r = self.reports.take::<ReportResult>()?;
-        self.reports_out.write(&r)?;
-        drop(r);
-        let s = self.summary_rows.take()?;
-        self.summary.add_batch(&s, &self.batch_reports)?;
-        self.batch_reports.clear();
-        Ok(())
+impl Framer {
+    fn frames(&self, results: Vec<ReportResult>) -> PolarsResult<BatchFrames> {
+        let n = results.len();
+        let n_mentions: usize = results.iter().map(|r| r.mentions.len()).sum();
+        let mut mentions =
+            FrameBuilder::new::<Mention>(self.mention_fields.clone(), self.flat, n_mentions);
+        let mut reports =
+            FrameBuilder::new::<ReportResult>(self.report_fields.clone(), self.flat, n);
+        let mut rows = SummaryRows::default();
+        let mut per_report = Vec::with_capacity(n);
+        let mut counts = Counts::default();
+        for r in &results {
+            counts.reports += 1;
+            counts.failed += r.error.is_some() as u64;
+            counts.flagged += r.metabolic_workup as u64;
+            for m in &r.mentions {
+                mentions.push::<Mention>(m);
+                rows.push(m, r.metabolic_workup);
+                counts.mentions += 1;
+                counts.present += (m.status == Status::Present) as u64;
+            }
+            reports.push::<ReportResult>(r);
+            per_report.push(ReportSummary::of(r));
+        }
+        drop(results);
+        let mut summary = Summary::default();
+        summary.add_batch(&rows.take()?, &per_report)?;
+        Ok(BatchFrames {
+            mentions: mentions.take::<Mention>()?,
+            reports: reports.take::<ReportResult>()?,
+            summary,
+            counts,
+        })
     }
 }
 
@@ -236,38 +251,51 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let mut summary_file = AtomicFile::create(&summary_path)?;
     let mut run_file = AtomicFile::create(&run_path)?;
 
-    let flat = a.format == TableFormat::Csv;
-    let batch = a.batch.max(1);
-    let mentions = FrameBuilder::new::<Mention>(MentionField::columns(a.no_text), flat, batch);
-    let reports = FrameBuilder::new::<ReportResult>(ReportField::columns(a.no_text), flat, batch);
-    let mentions_out = TableOut::open(&mut mentions_file, a.format, &mentions.schema::<Mention>())
-        .map_err(polars_err(&mentions_path))?;
-    let reports_out = TableOut::open(
-        &mut reports_file,
-        a.format,
-        &reports.schema::<ReportResult>(),
-    )
-    .map_err(polars_err(&reports_path))?;
-    let mut t = Tables {
-        mentions,
-        reports,
-        summary_rows: SummaryRows::default(),
-        batch_reports: Vec::new(),
-        summary: Summary::default(),
-        mentions_out,
-        reports_out,
-        batch,
-        counts: Counts::default(),
+    let framer = Framer {
+        mention_fields: MentionField::columns(a.no_text),
+        report_fields: ReportField::columns(a.no_text),
+        flat: a.format == TableFormat::Csv,
     };
+    let batch = a.batch.max(1);
+    opts.batch = batch;
+    let mentions_schema =
+        FrameBuilder::new::<Mention>(framer.mention_fields.clone(), framer.flat, 0)
+            .schema::<Mention>();
+    let reports_schema =
+        FrameBuilder::new::<ReportResult>(framer.report_fields.clone(), framer.flat, 0)
+            .schema::<ReportResult>();
+    let mut mentions_out = TableOut::open(&mut mentions_file, a.format, &mentions_schema)
+        .map_err(polars_err(&mentions_path))?;
+    let mut reports_out = TableOut::open(&mut reports_file, a.format, &reports_schema)
+        .map_err(polars_err(&reports_path))?;
+    let mut summary = Summary::default();
+    let mut counts = Counts::default();
     let mut failure = None;
-    crate::run::run(&engine, &inputs, &opts, &mut stats, &counter, &mut |r| {
-        progress.report_done();
-        if let Err(e) = t.add(&r) {
-            failure = Some(e);
-            return Flow::Break(());
-        }
-        Flow::Continue(())
-    });
+    crate::run::run_batches(
+        &engine,
+        &inputs,
+        &opts,
+        &mut stats,
+        &counter,
+        &|results| framer.frames(results),
+        &mut |frames| {
+            let written = frames.and_then(|f| {
+                progress.reports_done(f.counts.reports);
+                mentions_out.write(&f.mentions)?;
+                reports_out.write(&f.reports)?;
+                summary.merge(&f.summary);
+                counts.add(&f.counts);
+                Ok(())
+            });
+            match written {
+                Ok(()) => Flow::Continue(()),
+                Err(e) => {
+                    failure = Some(e);
+                    Flow::Break(())
+                }
+            }
+        },
+    );
     progress.finish();
     if let Some(e) = failure {
         return Err(polars_err(&out)(e));
@@ -285,14 +313,6 @@ pub fn run(a: MineArgs) -> Result<u8> {
             out.display()
         )));
     }
-    t.flush().map_err(polars_err(&out))?;
-    let Tables {
-        mentions_out,
-        reports_out,
-        summary,
-        counts,
-        ..
-    } = t;
     mentions_out.finish().map_err(polars_err(&mentions_path))?;
     reports_out.finish().map_err(polars_err(&reports_path))?;
     let mut sdf = summary.frame().map_err(polars_err(&summary_path))?;
