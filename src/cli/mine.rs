@@ -87,7 +87,7 @@ type CsvOut<'a> = polars::io::csv::write::BatchedWriter<&'a mut AtomicFile>;
 
 /// One table being appended to, batch by batch.
 enum TableOut<'a> {
-    Parquet(ParquetOut<'a>),
+    Parquet(Box<ParquetOut<'a>>),
     Csv(CsvOut<'a>),
 }
 
@@ -98,11 +98,11 @@ impl<'a> TableOut<'a> {
         schema: &polars::prelude::Schema,
     ) -> PolarsResult<TableOut<'a>> {
         Ok(match format {
-            TableFormat::Parquet => TableOut::Parquet(
+            TableFormat::Parquet => TableOut::Parquet(Box::new(
                 ParquetWriter::new(file)
                     .with_compression(ParquetCompression::Zstd(None))
                     .batched(schema)?,
-            ),
+            )),
             TableFormat::Csv => TableOut::Csv(CsvWriter::new(file).batched(schema)?),
         })
     }
