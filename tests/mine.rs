@@ -239,7 +239,17 @@ fn interrupted_run(signal: &str) -> Vec<String> {
     write_reports(&input, 400_000);
     let out = dir.path().join("out");
     let mut child = Command::new(bin())
-        .args(["mine", "-q", "--batch", "1000", "-j", "1", "--out"])
+        .args([
+            "mine",
+            "-q",
+            "--batch",
+            "1000",
+            "--row-group",
+            "1000",
+            "-j",
+            "1",
+            "--out",
+        ])
         .arg(&out)
         .arg(&input)
         .stderr(Stdio::null())
@@ -308,6 +318,8 @@ fn csv_tables(input: &Path, dir: &Path, extra: &[&str]) -> (String, String) {
         "csv",
         "--batch",
         "50",
+        "--row-group",
+        "120",
         "-q",
     ];
     args.extend_from_slice(extra);
