@@ -261,9 +261,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let mut progress = Progress::new(a.run.show_progress(), progress_total, counter.clone());
 
     if a.parse_only {
-        let mut chars = 0u64;
-        crate::run::read_only(&inputs, &mut stats, &counter, &mut |r| {
-            chars += r.text.len() as u64;
+        crate::run::read_only(&inputs, &mut stats, &counter, &mut |_| {
             progress.report_done();
         });
         progress.finish();
@@ -273,7 +271,6 @@ pub fn run(a: MineArgs) -> Result<u8> {
             " (parse only)",
             started.elapsed().as_secs_f64(),
         );
-        let _ = chars;
         return Ok(if errors { 2 } else { 0 });
     }
 
