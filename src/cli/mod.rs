@@ -18,6 +18,7 @@ mod eval;
 mod explain;
 mod extract;
 mod lexicon;
+mod mine;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -42,6 +43,9 @@ pub enum Command {
     /// Show how calcmine read a report: the text with each mention highlighted, and per mention
     /// its codes and the words that decided them (to debug a lexicon).
     Explain(explain::ExplainArgs),
+    /// Mine inputs into analysis tables in a directory: mentions and reports (Parquet or CSV),
+    /// summary.csv and run.json; all cores, bounded memory, atomic files.
+    Mine(mine::MineArgs),
     /// Validate or print the effective lexicon.
     #[command(subcommand)]
     Lexicon(lexicon::LexiconCmd),
@@ -176,6 +180,7 @@ pub fn main() -> ExitCode {
         Command::Extract(a) => extract::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Mine(a) => mine::run(a),
         Command::Lexicon(c) => lexicon::run(c),
         Command::Eval(a) => eval::run(a),
     };
