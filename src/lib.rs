@@ -6,8 +6,10 @@
 //! aggregation, driven by [`pipeline::Engine`] over a [`lexicon::Lexicon`].
 
 pub mod cli;
+pub mod clinical;
 pub mod context;
 pub mod error;
+pub mod flags;
 pub mod input;
 pub mod lexicon;
 pub mod matcher;

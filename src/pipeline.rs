@@ -2,12 +2,14 @@
 //! → normalization (taxonomy) → report-level aggregation. [`Engine`] holds everything compiled
 //! from the lexicon; [`Engine::process`] turns one [`Report`] into one [`ReportResult`].
 
-use crate::context::ContextEngine;
+use crate::clinical::LabReader;
+use crate::context::{Assertion, ContextEngine};
 use crate::lexicon::{Category, Lexicon, TargetAssert};
 use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter};
-use crate::model::{Mention, Report, ReportResult, Status, TriggerHit};
+use crate::model::{Condition, Mention, Report, ReportResult, Status, TriggerHit};
 use crate::section::SectionIndex;
 use crate::sentence::SentenceSplitter;
+use crate::taxonomy::Linker;
 use crate::text::{normalize_with_base, Normalized};
 
 /// Which lexicon entry a phrase hit belongs to (the index into its family's entries).
@@ -16,6 +18,12 @@ pub enum Key {
     Target(u32),
     Exclude(u32),
     Trigger(u32),
+    /// Anatomy, descriptor and cause words linked to mentions (taxonomy stage).
+    Anatomy(u32),
+    Descriptor(u32),
+    Cause(u32),
+    /// Clinical conditions (clinical stage).
+    Condition(u32),
 }
 
 /// One sentence, normalized and matched: what every later stage reads.
@@ -41,6 +49,8 @@ pub struct Engine {
     sections: SectionIndex,
     splitter: SentenceSplitter,
     context: ContextEngine,
+    linker: Linker,
+    labs: LabReader,
 }
 
 impl Engine {
@@ -55,17 +65,64 @@ impl Engine {
         for (i, e) in lexicon.triggers.iter().enumerate() {
             entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Trigger(i as u32))));
         }
+        for (i, e) in lexicon.anatomy.iter().enumerate() {
+            entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Anatomy(i as u32))));
+        }
+        for (i, e) in lexicon.descriptors.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .map(|t| (t.as_str(), Key::Descriptor(i as u32))),
+            );
+        }
+        for (i, e) in lexicon.causes.iter().enumerate() {
+            entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Cause(i as u32))));
+        }
+        for (i, e) in lexicon.conditions.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .map(|t| (t.as_str(), Key::Condition(i as u32))),
+            );
+        }
         let phrases = PhraseMatcher::new(entries);
+        // A report is worth reading when it names a target, a condition, or a lab. Lab names
+        // shorter than four letters ("Ca", "P") would match nearly every report as substrings,
+        // so they count only through their longer names or units ("mmol").
+        let lab_words: Vec<String> = lexicon
+            .labs
+            .iter()
+            .flat_map(|l| {
+                l.terms
+                    .iter()
+                    .cloned()
+                    .chain(l.units.iter().flat_map(|u| u.spellings.iter().cloned()))
+            })
+            .filter(|t| {
+                crate::text::normalize_phrase(t)
+                    .split(' ')
+                    .any(|w| w.len() >= 4)
+            })
+            .collect();
         let prefilter = Prefilter::new(
             lexicon
                 .targets
                 .iter()
-                .flat_map(|t| t.terms.iter().map(String::as_str)),
+                .flat_map(|t| t.terms.iter().map(String::as_str))
+                .chain(
+                    lexicon
+                        .conditions
+                        .iter()
+                        .flat_map(|c| c.terms.iter().map(String::as_str)),
+                )
+                .chain(lab_words.iter().map(String::as_str)),
         );
         Engine {
             sections: SectionIndex::new(&lexicon),
             splitter: SentenceSplitter::new(&lexicon),
             context: ContextEngine::new(&lexicon),
+            linker: Linker::new(&lexicon),
+            labs: LabReader::new(&lexicon.labs),
             phrases,
             prefilter,
             lexicon,
@@ -98,33 +155,51 @@ impl Engine {
         self.prefilter.may_match(text)
     }
 
-    /// Target mentions of one sentence, with their assertion.
-    pub fn sentence_mentions(&self, report: &Report, s: &SentenceView) -> Vec<Mention> {
-        let targets = leftmost_longest(&s.hits, |k| matches!(k, Key::Target(_) | Key::Exclude(_)));
-        let targets: Vec<Hit<Key>> = targets
-            .into_iter()
-            .filter(|h| matches!(h.key, Key::Target(_)))
-            .collect();
-        if targets.is_empty() {
-            return Vec::new();
-        }
-        // triggers: leftmost-longest among all categories (pseudo-triggers mask what they cover),
-        // minus those inside a target ("no" in a user target "no appetite")
+    /// ConText assertion of spans of a normalized sentence: triggers are leftmost-longest among
+    /// all categories (pseudo-triggers mask what they cover), minus those inside a span ("no" in
+    /// a user target "no appetite").
+    fn assert_spans(&self, s: &SentenceView, spans: &[(usize, usize)]) -> Vec<Assertion> {
         let triggers: Vec<Hit<u32>> = leftmost_longest(&s.hits, |k| matches!(k, Key::Trigger(_)))
             .into_iter()
-            .filter(|t| !targets.iter().any(|g| t.start < g.end && g.start < t.end))
+            .filter(|t| !spans.iter().any(|&(a, b)| t.start < b && a < t.end))
             .map(|h| Hit {
                 start: h.start,
                 end: h.end,
                 key: if let Key::Trigger(i) = h.key { i } else { 0 },
             })
             .collect();
+        self.context
+            .assert(&s.norm.text, &triggers, spans, &s.section)
+    }
+
+    /// Target mentions of one sentence, with their assertion (not yet coded).
+    pub fn sentence_mentions(&self, report: &Report, s: &SentenceView) -> Vec<Mention> {
+        self.sentence_mentions_spans(report, s).0
+    }
+
+    /// Mentions of one sentence with their spans in the normalized sentence and the index of
+    /// their target entry.
+    fn sentence_mentions_spans(
+        &self,
+        report: &Report,
+        s: &SentenceView,
+    ) -> (Vec<Mention>, Vec<(usize, usize)>, Vec<u32>) {
+        let targets = leftmost_longest(&s.hits, |k| matches!(k, Key::Target(_) | Key::Exclude(_)));
+        let targets: Vec<Hit<Key>> = targets
+            .into_iter()
+            .filter(|h| matches!(h.key, Key::Target(_)))
+            .collect();
+        if targets.is_empty() {
+            return (Vec::new(), Vec::new(), Vec::new());
+        }
         let spans: Vec<(usize, usize)> = targets.iter().map(|h| (h.start, h.end)).collect();
-        let assertions = self
-            .context
-            .assert(&s.norm.text, &triggers, &spans, &s.section);
+        let assertions = self.assert_spans(s, &spans);
         let sentence_text = &report.text[s.start..s.end];
-        targets
+        let ids: Vec<u32> = targets
+            .iter()
+            .map(|h| if let Key::Target(i) = h.key { i } else { 0 })
+            .collect();
+        let mentions = targets
             .iter()
             .zip(assertions)
             .map(|(h, a)| {
@@ -168,6 +243,34 @@ impl Engine {
                 }
                 m
             })
+            .collect();
+        (mentions, spans, ids)
+    }
+
+    /// Conditions stated in one sentence, with their assertion.
+    fn sentence_conditions(&self, report: &Report, s: &SentenceView) -> Vec<Condition> {
+        let hits = leftmost_longest(&s.hits, |k| matches!(k, Key::Condition(_)));
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+        let assertions = self.assert_spans(s, &spans);
+        hits.iter()
+            .zip(assertions)
+            .map(|(h, a)| {
+                let Key::Condition(ci) = h.key else {
+                    unreachable!("filtered to conditions")
+                };
+                let (os, oe) = s.norm.original_range(h.start, h.end);
+                Condition {
+                    id: self.lexicon.conditions[ci as usize].id.clone(),
+                    text: report.text[os..oe].to_string(),
+                    negated: a.negated,
+                    sentence_index: s.index,
+                    status: Status::derive(a.negated, a.uncertain, a.hypothetical),
+                    experiencer: if a.other_experiencer { "other" } else { "patient" }.into(),
+                }
+            })
             .collect()
     }
 
@@ -187,12 +290,44 @@ impl Engine {
             return r;
         }
         let sentences = self.analyze(report);
+        let mut places: Vec<Vec<String>> = Vec::with_capacity(sentences.len());
         for s in &sentences {
-            r.mentions.extend(self.sentence_mentions(report, s));
+            let (mut ms, spans, ids) = self.sentence_mentions_spans(report, s);
+            let entries: Vec<&crate::lexicon::TargetEntry> = ids
+                .iter()
+                .map(|&i| &self.lexicon.targets[i as usize])
+                .collect();
+            crate::taxonomy::code_sentence(
+                &report.text,
+                &self.lexicon,
+                &self.linker,
+                s,
+                &spans,
+                &entries,
+                &mut ms,
+            );
+            r.mentions.extend(ms);
+            r.conditions.extend(self.sentence_conditions(report, s));
+            r.labs.extend(self.labs.read(&report.text[s.start..s.end]));
+            places.push(crate::taxonomy::sentence_places(&self.lexicon, s));
         }
+        let product_max = self
+            .lexicon
+            .labs
+            .iter()
+            .find(|l| l.id == "ca_phos_product")
+            .map_or(f64::INFINITY, |l| l.max);
+        crate::clinical::add_computed_product(&mut r.labs, product_max);
+        crate::taxonomy::apply_mechanism_rules(
+            &self.lexicon.mechanism_rules,
+            &r.conditions,
+            &places,
+            &mut r.mentions,
+        );
         for (i, m) in r.mentions.iter_mut().enumerate() {
             m.mention_id = i as u32 + 1;
         }
+        crate::flags::flag(&self.lexicon, &mut r);
         r
     }
 
