@@ -153,7 +153,10 @@ fn suppresses(s: &Suppressor, rule: &WorkupRule, m: &Mention, r: &ReportResult) 
         return false;
     }
     let sentence_ok = s.sentence_terms.is_empty() || {
-        let norm = format!(" {} ", normalize_phrase(&m.sentence).replace(['.', ','], " "));
+        let norm = format!(
+            " {} ",
+            normalize_phrase(&m.sentence).replace(['.', ','], " ")
+        );
         s.sentence_terms
             .iter()
             .any(|t| norm.contains(&format!(" {} ", normalize_phrase(t))))
@@ -182,11 +185,7 @@ pub fn flag(lex: &Lexicon, r: &mut ReportResult) {
         } else {
             let mut first = None;
             for m in r.mentions.iter().filter(|m| selects(rule, m, r)) {
-                match lex
-                    .suppressors
-                    .iter()
-                    .find(|s| suppresses(s, rule, m, r))
-                {
+                match lex.suppressors.iter().find(|s| suppresses(s, rule, m, r)) {
                     Some(s) => {
                         if !suppressed.contains(&s.id) {
                             suppressed.push(s.id.clone());

@@ -25,7 +25,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("sections.toml", include_str!("../lexicons/sections.toml")),
     ("sentences.toml", include_str!("../lexicons/sentences.toml")),
     ("anatomy.toml", include_str!("../lexicons/anatomy.toml")),
-    ("morphology.toml", include_str!("../lexicons/morphology.toml")),
+    (
+        "morphology.toml",
+        include_str!("../lexicons/morphology.toml"),
+    ),
     ("causes.toml", include_str!("../lexicons/causes.toml")),
     ("clinical.toml", include_str!("../lexicons/clinical.toml")),
     ("workup.toml", include_str!("../lexicons/workup.toml")),

@@ -268,7 +268,12 @@ impl Engine {
                     negated: a.negated,
                     sentence_index: s.index,
                     status: Status::derive(a.negated, a.uncertain, a.hypothetical),
-                    experiencer: if a.other_experiencer { "other" } else { "patient" }.into(),
+                    experiencer: if a.other_experiencer {
+                        "other"
+                    } else {
+                        "patient"
+                    }
+                    .into(),
                 }
             })
             .collect()
@@ -292,19 +297,19 @@ impl Engine {
         let sentences = self.analyze(report);
         let mut places: Vec<Vec<String>> = Vec::with_capacity(sentences.len());
         for s in &sentences {
-            let (mut ms, spans, ids) = self.sentence_mentions_spans(report, s);
+            let (ms, spans, ids) = self.sentence_mentions_spans(report, s);
             let entries: Vec<&crate::lexicon::TargetEntry> = ids
                 .iter()
                 .map(|&i| &self.lexicon.targets[i as usize])
                 .collect();
-            crate::taxonomy::code_sentence(
+            let ms = crate::taxonomy::code_sentence(
                 &report.text,
                 &self.lexicon,
                 &self.linker,
                 s,
                 &spans,
                 &entries,
-                &mut ms,
+                ms,
             );
             r.mentions.extend(ms);
             r.conditions.extend(self.sentence_conditions(report, s));

@@ -277,10 +277,10 @@ pub fn code_sentence(
     s: &SentenceView,
     spans: &[(usize, usize)],
     targets: &[&TargetEntry],
-    mentions: &mut [Mention],
-) {
+    mentions: Vec<Mention>,
+) -> Vec<Mention> {
     if mentions.is_empty() {
-        return;
+        return mentions;
     }
     let toks = Tokens::new(&s.norm.text);
     let bounds = linker.boundaries(&toks);
@@ -315,7 +315,10 @@ pub fn code_sentence(
                 continue;
             }
             let entry = entry_of(lex, &h);
-            let (a, b) = (toks.at(h.start), toks.at(h.end.saturating_sub(1).max(h.start)));
+            let (a, b) = (
+                toks.at(h.start),
+                toks.at(h.end.saturating_sub(1).max(h.start)),
+            );
             if let Some((i, tier, dist)) = nearest_mention(a, b, &mspan, &bounds, linker.max_words)
             {
                 links[i].push(Link {
@@ -329,9 +332,91 @@ pub fn code_sentence(
             }
         }
     }
-    for (i, m) in mentions.iter_mut().enumerate() {
-        apply_links(m, targets[i], &links[i], s, text);
+    let mut out = Vec::with_capacity(mentions.len());
+    for (i, m) in mentions.into_iter().enumerate() {
+        let (groups, bilateral) = coordinated_groups(&links[i], &toks, &bounds);
+        for g in groups {
+            let mut c = m.clone();
+            apply_links(&mut c, targets[i], &g, s, text);
+            if bilateral {
+                c.laterality = "bilateral".into();
+            }
+            out.push(c);
+        }
     }
+    out
+}
+
+/// Coordinated places distribute over the mention they describe: "calcified mediastinal and
+/// right hilar lymph nodes" is two findings (mediastinal nodes; right hilar nodes), each coded
+/// with its own site and laterality. Anatomy words are grouped at coordinators; when two or more
+/// groups name a site, the mention is coded once per group (same text and span), with the
+/// organ-only words ("lymph nodes") and every descriptor and cause shared. When the groups
+/// differ only by side ("right and left hilar nodes"), the laterality is bilateral.
+fn coordinated_groups<'a>(
+    links: &[Link<'a>],
+    toks: &Tokens,
+    bounds: &[u8],
+) -> (Vec<Vec<Link<'a>>>, bool) {
+    let mut anat: Vec<Link> = links
+        .iter()
+        .copied()
+        .filter(|l| l.family == Family::Anatomy)
+        .collect();
+    anat.sort_by_key(|l| l.start);
+    let mut groups: Vec<Vec<Link>> = Vec::new();
+    let mut prev_end: Option<usize> = None;
+    for l in anat {
+        let a = toks.at(l.start);
+        let split = prev_end.is_some_and(|pe| bounds[(pe + 1).min(a)..a].contains(&1));
+        if groups.is_empty() || split {
+            groups.push(Vec::new());
+        }
+        prev_end = Some(toks.at(l.end.saturating_sub(1).max(l.start)));
+        if let Some(g) = groups.last_mut() {
+            g.push(l);
+        }
+    }
+    let has_site = |g: &Vec<Link>| {
+        g.iter()
+            .any(|l| l.entry.site.is_some() && l.entry.weight.unwrap_or(1) >= 1)
+    };
+    let sided: Vec<&str> = groups
+        .iter()
+        .filter_map(|g| g.iter().find_map(|l| l.entry.laterality.as_deref()))
+        .collect();
+    let n_sites = groups.iter().filter(|g| has_site(g)).count();
+    if n_sites < 2 {
+        let bilateral = groups.len() >= 2
+            && sided.contains(&"left")
+            && sided.contains(&"right")
+            && groups.iter().filter(|g| has_site(g)).count() <= 1;
+        return (vec![links.to_vec()], bilateral);
+    }
+    let shared: Vec<Link> = links
+        .iter()
+        .copied()
+        .filter(|l| {
+            l.family != Family::Anatomy
+                || (l.entry.site.is_none()
+                    && l.entry.laterality.is_none()
+                    && l.entry.weight.unwrap_or(1) >= 2)
+        })
+        .collect();
+    let out = groups
+        .into_iter()
+        .filter(has_site)
+        .map(|g| {
+            let mut v: Vec<Link> = g;
+            for l in &shared {
+                if !v.iter().any(|x| x.start == l.start && x.family == l.family) {
+                    v.push(*l);
+                }
+            }
+            v
+        })
+        .collect();
+    (out, false)
 }
 
 fn entry_of<'a>(lex: &'a Lexicon, h: &Hit<Key>) -> &'a ModifierEntry {
@@ -359,7 +444,11 @@ fn nearest_mention(
         if a <= me && ms <= b {
             return Some((i, 0, 0));
         }
-        let (lo, hi, after) = if b < ms { (b + 1, ms, 0u8) } else { (me + 1, a, 1u8) };
+        let (lo, hi, after) = if b < ms {
+            (b + 1, ms, 0u8)
+        } else {
+            (me + 1, a, 1u8)
+        };
         if spans
             .iter()
             .enumerate()
@@ -397,7 +486,10 @@ fn set(slot: &mut String, v: &Option<String>) -> bool {
 /// Fill a mention's codes: the target's own first, then the best linked words per code.
 fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceView, text: &str) {
     // best first: same clause, heaviest, nearest
-    let mut anat: Vec<&Link> = links.iter().filter(|l| l.family == Family::Anatomy).collect();
+    let mut anat: Vec<&Link> = links
+        .iter()
+        .filter(|l| l.family == Family::Anatomy)
+        .collect();
     anat.sort_by_key(|l| (l.tier, 2 - l.entry.weight.unwrap_or(1), l.dist));
     let mut near: Vec<&Link> = links.iter().collect();
     near.sort_by_key(|l| (l.tier, l.dist));

@@ -14,6 +14,7 @@ use crate::output::Format;
 use crate::run::Inputs;
 
 mod extract;
+mod flag;
 mod lexicon;
 
 #[derive(Parser, Debug)]
@@ -33,6 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Stream one row per mention (TSV by default) with its assertion and codes.
     Extract(extract::ExtractArgs),
+    /// One row per report: mention counts, labs, conditions, and whether a metabolic work-up is
+    /// warranted, with the rules that fired.
+    Flag(flag::FlagArgs),
     /// Validate or print the effective lexicon.
     #[command(subcommand)]
     Lexicon(lexicon::LexiconCmd),
@@ -162,6 +166,7 @@ pub fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Extract(a) => extract::run(a),
+        Command::Flag(a) => flag::run(a),
         Command::Lexicon(c) => lexicon::run(c),
     };
     match result {
