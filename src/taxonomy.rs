@@ -334,7 +334,7 @@ pub fn code_sentence(
     }
     let mut out = Vec::with_capacity(mentions.len());
     for (i, m) in mentions.into_iter().enumerate() {
-        let (groups, bilateral) = coordinated_groups(&links[i], &toks, &bounds);
+        let (groups, bilateral) = coordinated_groups(&links[i], mspan[i], &toks, &bounds);
         for g in groups {
             let mut c = m.clone();
             apply_links(&mut c, targets[i], &g, s, text);
@@ -355,6 +355,7 @@ pub fn code_sentence(
 /// differ only by side ("right and left hilar nodes"), the laterality is bilateral.
 fn coordinated_groups<'a>(
     links: &[Link<'a>],
+    mspan: (usize, usize),
     toks: &Tokens,
     bounds: &[u8],
 ) -> (Vec<Vec<Link<'a>>>, bool) {
@@ -393,21 +394,60 @@ fn coordinated_groups<'a>(
             && groups.iter().filter(|g| has_site(g)).count() <= 1;
         return (vec![links.to_vec()], bilateral);
     }
-    let shared: Vec<Link> = links
+    // Words other than anatomy go with the group they sit next to (no coordinator between), or
+    // to every group when the mention lies between them and all groups or no group is reachable.
+    let (ms, me) = mspan;
+    let span_of = |g: &Vec<Link>| -> (usize, usize) {
+        let a = g.iter().map(|l| toks.at(l.start)).min().unwrap_or(0);
+        let b = g
+            .iter()
+            .map(|l| toks.at(l.end.saturating_sub(1).max(l.start)))
+            .max()
+            .unwrap_or(0);
+        (a, b)
+    };
+    let groups: Vec<Vec<Link>> = groups.into_iter().filter(has_site).collect();
+    let spans: Vec<(usize, usize)> = groups.iter().map(span_of).collect();
+    let mut owned: Vec<Vec<Link>> = groups;
+    // an organ noun in the last group heads the whole coordination ("mediastinal and right
+    // hilar lymph nodes") and distributes over every group
+    let last = spans.last().copied().unwrap_or((0, 0));
+    let mut shared: Vec<Link> = links
         .iter()
         .copied()
         .filter(|l| {
-            l.family != Family::Anatomy
-                || (l.entry.site.is_none()
-                    && l.entry.laterality.is_none()
-                    && l.entry.weight.unwrap_or(1) >= 2)
+            l.family == Family::Anatomy
+                && l.entry.site.is_none()
+                && l.entry.laterality.is_none()
+                && l.entry.weight.unwrap_or(1) >= 2
+                && toks.at(l.start) >= last.0
         })
         .collect();
-    let out = groups
+    for l in links.iter().filter(|l| l.family != Family::Anatomy) {
+        let t = toks.at(l.start);
+        let beyond_mention = (t > me && spans.iter().all(|&(_, b)| b < ms))
+            || (t < ms && spans.iter().all(|&(a, _)| a > me));
+        let owner = if beyond_mention {
+            None
+        } else {
+            spans
+                .iter()
+                .enumerate()
+                .filter(|(_, &(a, b))| {
+                    let (lo, hi) = if t < a { (t + 1, a) } else { (b + 1, t) };
+                    lo > hi || !bounds[lo.min(hi)..hi].contains(&1)
+                })
+                .min_by_key(|(_, &(a, b))| if t < a { a - t } else { t.saturating_sub(b) })
+                .map(|(i, _)| i)
+        };
+        match owner {
+            Some(i) => owned[i].push(*l),
+            None => shared.push(*l),
+        }
+    }
+    let out = owned
         .into_iter()
-        .filter(has_site)
-        .map(|g| {
-            let mut v: Vec<Link> = g;
+        .map(|mut v| {
             for l in &shared {
                 if !v.iter().any(|x| x.start == l.start && x.family == l.family) {
                     v.push(*l);
@@ -568,7 +608,16 @@ fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceVie
     }
     // entity and mechanism: target, then the nearest cause, then anatomy that implies one
     let causes: Vec<&&Link> = near.iter().filter(|l| l.family == Family::Cause).collect();
-    let anat_implied: Vec<&&Link> = anat.iter().filter(|l| l.tier == 0).collect();
+    // anatomy implies an entity or mechanism only from the same clause, or from the word that
+    // decided the organ ("lymph nodes" in a coordination)
+    let organ_word = anat
+        .iter()
+        .find(|l| l.entry.organ.is_some())
+        .map(|l| l.start);
+    let anat_implied: Vec<&&Link> = anat
+        .iter()
+        .filter(|l| l.tier == 0 || Some(l.start) == organ_word)
+        .collect();
     if !set(&mut m.entity, &t.entity) {
         let from = causes
             .iter()
