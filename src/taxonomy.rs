@@ -76,7 +76,7 @@ pub const DISTRIBUTIONS: &[&str] = &["focal", "multifocal", "diffuse", "unspecif
 pub const PREDOMINANCES: &[&str] = &["upper_zone", "lower_zone", "symmetric", "none"];
 
 use crate::error::Error;
-use crate::lexicon::{Lexicon, MechanismRule, ModifierEntry, TargetEntry};
+use crate::lexicon::{Category, Direction, Lexicon, MechanismRule, ModifierEntry, TargetEntry};
 use crate::matcher::{leftmost_longest, Hit};
 use crate::model::{Condition, Mention};
 use crate::pipeline::{Key, SentenceView};
@@ -257,11 +257,11 @@ impl Linker {
                 .enumerate()
                 .all(|(k, w)| t.words.get(i + k).is_some_and(|x| x == w))
         };
-        for i in 0..t.words.len() {
+        for (i, o) in out.iter_mut().enumerate() {
             if t.words[i] == ";" || self.terminators.iter().any(|p| starts_with(i, p)) {
-                out[i] = 2;
+                *o = 2;
             } else if self.coordinators.iter().any(|p| starts_with(i, p)) {
-                out[i] = 1;
+                *o = 1;
             }
         }
         out
@@ -288,8 +288,8 @@ pub fn code_sentence(
         .iter()
         .map(|&(a, b)| (toks.at(a), toks.at(b.saturating_sub(1).max(a))))
         .collect();
-    let mut links: Vec<Vec<Link>> = vec![Vec::new(); mentions.len()];
-    let families: [(Family, fn(&Key) -> bool); 3] = [
+    type Keep = fn(&Key) -> bool;
+    let families: [(Family, Keep); 3] = [
         (Family::Anatomy, |k| matches!(k, Key::Anatomy(_))),
         (Family::Descriptor, |k| matches!(k, Key::Descriptor(_))),
         (Family::Cause, |k| matches!(k, Key::Cause(_))),
@@ -308,6 +308,44 @@ pub fn code_sentence(
                 })
         })
     };
+    // "punctate and coarse calcifications": a coordinator between two descriptors joins the
+    // descriptors, not two findings
+    let mut bounds = bounds;
+    {
+        let mut desc = vec![false; toks.words.len()];
+        for (f, hs) in &chosen {
+            if *f == Family::Descriptor {
+                for h in hs {
+                    let (a, b) = (
+                        toks.at(h.start),
+                        toks.at(h.end.saturating_sub(1).max(h.start)),
+                    );
+                    for d in desc.iter_mut().take(b + 1).skip(a) {
+                        *d = true;
+                    }
+                }
+            }
+        }
+        for i in 1..bounds.len().saturating_sub(1) {
+            if bounds[i] == 1 && desc[i - 1] && desc[i + 1] {
+                bounds[i] = 0;
+            }
+        }
+    }
+    // a forward negation starts another (denied) finding: "calcified granulomas, without
+    // pleural effusion" — nothing links across it
+    for h in &s.hits {
+        if let Key::Trigger(i) = h.key {
+            let t = &lex.triggers[i as usize];
+            if t.category == Category::Negated && t.direction == Direction::Forward {
+                let k = toks.at(h.start);
+                if k < bounds.len() {
+                    bounds[k] = 2;
+                }
+            }
+        }
+    }
+    let mut links: Vec<Vec<Link>> = vec![Vec::new(); mentions.len()];
     for (family, hits) in &chosen {
         let family = *family;
         for h in hits.iter().copied() {
@@ -378,9 +416,12 @@ fn coordinated_groups<'a>(
             g.push(l);
         }
     }
+    // a group names a place when it has a site, or an organ head noun ("fasciae and muscles")
     let has_site = |g: &Vec<Link>| {
-        g.iter()
-            .any(|l| l.entry.site.is_some() && l.entry.weight.unwrap_or(1) >= 1)
+        g.iter().any(|l| {
+            (l.entry.site.is_some() && l.entry.weight.unwrap_or(1) >= 1)
+                || (l.entry.organ.is_some() && l.entry.weight.unwrap_or(1) >= 2)
+        })
     };
     let sided: Vec<&str> = groups
         .iter()
@@ -406,12 +447,45 @@ fn coordinated_groups<'a>(
             .unwrap_or(0);
         (a, b)
     };
-    let groups: Vec<Vec<Link>> = groups.into_iter().filter(has_site).collect();
+    // groups naming the same place are one place ("popliteal artery ..., popliteal artery
+    // aneurysm")
+    let place = |g: &Vec<Link>| {
+        let pick = |f: fn(&ModifierEntry) -> &Option<String>| {
+            g.iter()
+                .find_map(|l| f(l.entry).clone())
+                .unwrap_or_default()
+        };
+        (
+            pick(|e| &e.organ),
+            pick(|e| &e.site),
+            pick(|e| &e.laterality),
+        )
+    };
+    let mut merged: Vec<Vec<Link>> = Vec::new();
+    for g in groups.into_iter().filter(has_site) {
+        match merged.iter_mut().find(|m| place(m) == place(&g)) {
+            Some(m) => m.extend(g),
+            None => merged.push(g),
+        }
+    }
+    if merged.len() < 2 {
+        return (vec![links.to_vec()], false);
+    }
+    let groups = merged;
     let spans: Vec<(usize, usize)> = groups.iter().map(span_of).collect();
-    let mut owned: Vec<Vec<Link>> = groups;
+
     // an organ noun in the last group heads the whole coordination ("mediastinal and right
     // hilar lymph nodes") and distributes over every group
-    let last = spans.last().copied().unwrap_or((0, 0));
+    let last = match groups.last() {
+        Some(g)
+            if g.iter()
+                .any(|l| l.entry.site.is_some() || l.entry.laterality.is_some()) =>
+        {
+            spans.last().copied().unwrap_or((0, 0))
+        }
+        _ => (usize::MAX, usize::MAX),
+    };
+    let mut owned: Vec<Vec<Link>> = groups;
     let mut shared: Vec<Link> = links
         .iter()
         .copied()
@@ -479,7 +553,7 @@ fn nearest_mention(
     bounds: &[u8],
     max: usize,
 ) -> Option<(usize, u8, usize)> {
-    let mut best: Option<(usize, u8, usize, u8)> = None;
+    let mut best: Option<(usize, (u8, usize, usize))> = None;
     for (i, &(ms, me)) in spans.iter().enumerate() {
         if a <= me && ms <= b {
             return Some((i, 0, 0));
@@ -505,12 +579,20 @@ fn nearest_mention(
             continue;
         }
         let tier = u8::from(between.contains(&1));
-        let cand = (i, tier, dist, after);
-        if best.is_none_or(|(_, t, d, af)| (tier, dist, after) < (t, d, af)) {
-            best = Some(cand);
+        // same clause: the nearest, then the following mention (premodifiers precede their
+        // head); across a coordinator: the preceding mention (postmodifiers follow their head:
+        // "calcifications of the cartilage and meniscus, consistent with CPPD")
+        let after = usize::from(after);
+        let key = if tier == 0 {
+            (tier, dist, after)
+        } else {
+            (tier, 1 - after, dist)
+        };
+        if best.map_or(true, |(_, k)| key < k) {
+            best = Some((i, key));
         }
     }
-    best.map(|(i, t, d, _)| (i, t, d))
+    best.map(|(i, k)| (i, k.0, if k.0 == 0 { k.1 } else { k.2 }))
 }
 
 fn set(slot: &mut String, v: &Option<String>) -> bool {
@@ -544,11 +626,9 @@ fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceVie
         set(&mut m.location_class, &l.entry.location_class);
         set(&mut m.compartment, &l.entry.compartment);
     }
-    if m.location_class == "unspecified" {
-        if !set(&mut m.location_class, &t.location_class) {
-            if let Some(l) = anat.iter().find(|l| l.entry.location_class.is_some()) {
-                set(&mut m.location_class, &l.entry.location_class);
-            }
+    if m.location_class == "unspecified" && !set(&mut m.location_class, &t.location_class) {
+        if let Some(l) = anat.iter().find(|l| l.entry.location_class.is_some()) {
+            set(&mut m.location_class, &l.entry.location_class);
         }
     }
     if m.compartment == "none" && !set(&mut m.compartment, &t.compartment) {
