@@ -960,4 +960,21 @@ mod tests {
         assert!(msg.starts_with("dup.toml:5:"), "{msg}");
         assert!(msg.contains("already in `a` (dup.toml:1)"), "{msg}");
     }
+
+    #[test]
+    fn taxonomy_families_are_validated_with_file_and_line() {
+        let mut lex = Lexicon::bundled().unwrap();
+        let mut errors = Vec::new();
+        let src = "[[anatomy]]\nid = \"x\"\nterms = [\"xyz organ\"]\nlocation_class = \"visceral\"\n\n[[workup_rule]]\nid = \"r\"\npriority = \"soon\"\nconditions = [\"no_such\"]\n\n[[lab]]\nid = \"l\"\npatterns = [\"(unclosed\"]\nmin = 1.0\nmax = 0.5\n\n[[descriptor]]\nid = \"d\"\nterms = [\"wavy\"]\nmorphology = [\"wavy\"]\n";
+        lex.add_file("user.toml", src, &mut errors);
+        lex.validate(&mut errors);
+        let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let has = |p: &str, w: &str| all.iter().any(|e| e.starts_with(p) && e.contains(w));
+        assert!(has("user.toml:1:", "visceral"), "{all:?}");
+        assert!(has("user.toml:6:", "priority"), "{all:?}");
+        assert!(has("user.toml:6:", "no_such"), "{all:?}");
+        assert!(has("user.toml:11:", "pattern"), "{all:?}");
+        assert!(has("user.toml:11:", "min must be below max"), "{all:?}");
+        assert!(has("user.toml:17:", "wavy"), "{all:?}");
+    }
 }

@@ -86,7 +86,8 @@ impl Engine {
             );
         }
         let phrases = PhraseMatcher::new(entries);
-        // A report is worth reading when it names a target, a condition, or a lab. Lab names
+        // A report is worth reading when it names a target, a condition, or a lab (the cheap
+        // first stage: most reports of an archive mention none). Lab names
         // shorter than four letters ("Ca", "P") would match nearly every report as substrings,
         // so they count only through their longer names or units ("mmol").
         let lab_words: Vec<String> = lexicon
@@ -104,17 +105,24 @@ impl Engine {
                     .any(|w| w.len() >= 4)
             })
             .collect();
+        // Conditions only matter beside a mention or a lab, so the prefilter takes only their
+        // names of three letters or more ("dm", "tb" would pass nearly every report).
+        let condition_words: Vec<&str> = lexicon
+            .conditions
+            .iter()
+            .flat_map(|c| c.terms.iter().map(String::as_str))
+            .filter(|t| {
+                crate::text::normalize_phrase(t)
+                    .split(' ')
+                    .any(|w| w.len() >= 3)
+            })
+            .collect();
         let prefilter = Prefilter::new(
             lexicon
                 .targets
                 .iter()
                 .flat_map(|t| t.terms.iter().map(String::as_str))
-                .chain(
-                    lexicon
-                        .conditions
-                        .iter()
-                        .flat_map(|c| c.terms.iter().map(String::as_str)),
-                )
+                .chain(condition_words)
                 .chain(lab_words.iter().map(String::as_str)),
         );
         Engine {

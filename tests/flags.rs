@@ -299,3 +299,14 @@ fn flag_exits_1_when_nothing_is_flagged_and_no_text_drops_sentences() {
     assert!(!s.contains("workup_reasons"));
     assert!(!s.contains("granuloma"));
 }
+
+#[test]
+fn reports_with_nothing_of_interest_are_skipped_but_context_alone_is_read() {
+    assert!(!engine().may_match("The lungs are clear. No effusion."));
+    assert!(engine().may_match("History of end-stage renal disease."));
+    assert!(engine().may_match("Serum phosphate 7.1 mg/dL."));
+    assert!(engine().may_match("Ca 2.9 mmol/L."));
+    let r = run("History of end-stage renal disease. The lungs are clear.");
+    assert!(r.has_condition("esrd"));
+    assert!(!r.metabolic_workup);
+}
