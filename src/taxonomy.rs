@@ -182,12 +182,16 @@ struct Tokens {
     starts: Vec<usize>,
     /// normalized text of each token
     words: Vec<String>,
+    /// the token ends with a period inside the sentence (the splitter keeps "XXXX." and
+    /// abbreviations inside one sentence): nothing links across it
+    period: Vec<bool>,
 }
 
 impl Tokens {
     fn new(text: &str) -> Tokens {
         let mut starts = Vec::new();
         let mut words = Vec::new();
+        let mut period = Vec::new();
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
@@ -199,6 +203,7 @@ impl Tokens {
             if matches!(c, b',' | b';' | b':' | b'(' | b')') {
                 starts.push(i);
                 words.push((c as char).to_string());
+                period.push(false);
                 i += 1;
                 continue;
             }
@@ -206,11 +211,17 @@ impl Tokens {
             while i < b.len() && !matches!(b[i], b' ' | b',' | b';' | b':' | b'(' | b')') {
                 i += 1;
             }
-            let w = text[s..i].trim_end_matches(['.', '?', '!']);
+            let raw = &text[s..i];
+            let w = raw.trim_end_matches(['.', '?', '!']);
             starts.push(s);
             words.push(w.to_string());
+            period.push(w.len() < raw.len() && i < b.len());
         }
-        Tokens { starts, words }
+        Tokens {
+            starts,
+            words,
+            period,
+        }
     }
     /// Index of the token containing byte `pos`.
     fn at(&self, pos: usize) -> usize {
@@ -258,7 +269,10 @@ impl Linker {
                 .all(|(k, w)| t.words.get(i + k).is_some_and(|x| x == w))
         };
         for (i, o) in out.iter_mut().enumerate() {
-            if t.words[i] == ";" || self.terminators.iter().any(|p| starts_with(i, p)) {
+            if t.words[i] == ";"
+                || t.period[i]
+                || self.terminators.iter().any(|p| starts_with(i, p))
+            {
                 *o = 2;
             } else if self.coordinators.iter().any(|p| starts_with(i, p)) {
                 *o = 1;

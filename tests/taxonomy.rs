@@ -135,6 +135,15 @@ fn anatomy_does_not_link_across_a_terminator() {
 }
 
 #[test]
+fn nothing_links_across_a_period_kept_inside_a_sentence() {
+    // de-identified "XXXX." does not end a sentence (it may be an abbreviation), but words of
+    // the next statement do not describe this finding
+    let m = one("Calcified left hilar lymph XXXX. The skeletal structures show senescent changes.");
+    assert_eq!(m.mechanism, "indeterminate");
+    assert_eq!((m.site.as_str(), m.laterality.as_str()), ("hilum", "left"));
+}
+
+#[test]
 fn organ_adjectives_count() {
     for (text, organ, class) in [
         ("Renal calcifications.", "kidney", "parenchymal"),
