@@ -1,5 +1,24 @@
 //! Normalization of mentions to the taxonomy (TAXONOMY.md §3–6): the closed vocabularies, and
 //! the coding stage that fills a mention's codes from its term and the words around it.
+//!
+//! All domain knowledge is in the lexicon (`anatomy.toml`, `morphology.toml`, `causes.toml`);
+//! this module only links words to mentions and merges their codes:
+//!
+//! - **Linking.** Every anatomy, descriptor and cause word of a sentence goes to one mention: the
+//!   one whose span contains it, else the nearest reachable one. Nothing links across a
+//!   terminator (`;`, "but", a forward negation that starts another finding, a period kept inside
+//!   the sentence), nor past another mention, nor farther than `max_words`. A word with a
+//!   coordinator ("and", ",") between it and one mention and none between it and another goes
+//!   to the other; across a coordinator on both sides, a postmodifier goes to the preceding
+//!   mention.
+//! - **Coordination.** Coordinated places distribute: "calcified mediastinal and right hilar
+//!   lymph nodes" is coded once per place (two mentions, same span), with the head noun at the
+//!   end shared.
+//! - **Merging.** Per code, the target term's own codes first; then the linked words of the same
+//!   clause before those across a coordinator, the heavier (head noun over adjective over body
+//!   region) before the lighter, the nearer before the farther. Mechanism: target → cause word →
+//!   anatomy that implies one → report context ([`apply_mechanism_rules`]) → `indeterminate`;
+//!   `mechanism_basis` keeps the deciding words.
 
 /// `mechanism` vocabulary (§6).
 pub const MECHANISMS: &[&str] = &[
