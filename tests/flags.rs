@@ -310,3 +310,35 @@ fn reports_with_nothing_of_interest_are_skipped_but_context_alone_is_read() {
     assert!(r.has_condition("esrd"));
     assert!(!r.metabolic_workup);
 }
+
+#[test]
+fn a_user_can_change_the_threshold_in_workup_toml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bundled = include_str!("../lexicons/workup.toml");
+    assert!(bundled.contains("above = 55.0"));
+    std::fs::write(
+        dir.path().join("workup.toml"),
+        bundled.replace("above = 55.0", "above = 60.0"),
+    )
+    .expect("write");
+    let report = "Calcium-phosphate product 58 mg2/dL2.\n";
+    let default = calcmine()
+        .args(["flag", "-q"])
+        .write_stdin(report)
+        .output()
+        .expect("runs");
+    assert_eq!(default.status.code(), Some(0), "58 > 55 flags by default");
+    let changed = calcmine()
+        .args(["flag", "-q", "--only-flagged", "--lexicons"])
+        .arg(dir.path())
+        .write_stdin(report)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        changed.status.code(),
+        Some(1),
+        "58 < 60 with the user's threshold"
+    );
+    // --only-flagged: the header and no row
+    assert_eq!(String::from_utf8_lossy(&changed.stdout).lines().count(), 1);
+}
