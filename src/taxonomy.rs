@@ -700,9 +700,11 @@ fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceVie
         }
     }
     m.morphology = morph;
+    // distribution and predominance describe the whole finding, so they may follow a comma
+    // ("calcific foci in both upper lobes, upper-lobe predominant"); same clause first
     let desc = |f: fn(&ModifierEntry) -> &Option<String>| {
         near.iter()
-            .find(|l| l.family == Family::Descriptor && l.tier == 0 && f(l.entry).is_some())
+            .find(|l| l.family == Family::Descriptor && f(l.entry).is_some())
             .and_then(|l| f(l.entry).clone())
     };
     if let Some(d) = desc(|e| &e.distribution) {
@@ -784,7 +786,8 @@ pub fn apply_mechanism_rules(
     mentions: &mut [Mention],
 ) {
     for m in mentions.iter_mut() {
-        if m.mechanism != "indeterminate" {
+        // a denied calcification ("non-calcified nodule") has no mechanism to decide
+        if m.mechanism != "indeterminate" || m.negated {
             continue;
         }
         for r in rules {

@@ -302,6 +302,24 @@ fn every_mechanism() {
 }
 
 #[test]
+fn a_denied_calcification_gets_no_mechanism_from_context() {
+    let ms = mentions("End-stage renal disease. A non-calcified nodule in the lingula.");
+    assert_eq!(ms[0].status.as_str(), "absent");
+    assert_eq!(ms[0].mechanism, "indeterminate");
+    assert_eq!(ms[0].site, "lingula");
+}
+
+#[test]
+fn predominance_after_a_comma_describes_the_finding() {
+    let m = one("Punctate calcific foci in both upper lobes, upper-lobe predominant.");
+    assert_eq!(m.predominance, "upper_zone");
+    assert_eq!(
+        (m.site.as_str(), m.laterality.as_str()),
+        ("upper_lobe", "bilateral")
+    );
+}
+
+#[test]
 fn negated_context_does_not_make_metastatic() {
     let ms = mentions("No history of chronic kidney disease. Calcifications in the right lung.");
     assert_eq!(
