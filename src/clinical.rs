@@ -18,6 +18,12 @@ pub fn validate_labs(labs: &[LabEntry], errors: &mut Vec<Error>) {
         if l.terms.is_empty() && l.terms_need_unit.is_empty() && l.patterns.is_empty() {
             errors.push(err(format!("lab `{}`: no terms and no patterns", l.id)));
         }
+        if !l.patterns.is_empty() && l.terms.is_empty() && l.cues.is_empty() {
+            errors.push(err(format!(
+                "lab `{}`: patterns need `cues` (words that must occur in the sentence)",
+                l.id
+            )));
+        }
         if l.min.is_nan() || l.max.is_nan() || l.min >= l.max {
             errors.push(err(format!("lab `{}`: min must be below max", l.id)));
         }

@@ -254,6 +254,11 @@ impl Default for Linking {
 pub struct ConditionEntry {
     pub id: String,
     pub terms: Vec<String>,
+    /// A report naming this condition is read even without a calcification word or a lab (so
+    /// `flag` lists it). Leave false for common words ("surgery", "infection"): they matter only
+    /// beside a mention, and screening them would read most reports of an archive.
+    #[serde(default)]
+    pub screen: bool,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(skip)]
@@ -285,6 +290,11 @@ pub struct LabEntry {
     /// arabic numerals, before or after the name).
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// Words that must occur in a sentence for `patterns` to be tried (the sentence is scanned
+    /// for lab names and cues with the one phrase automaton; regular expressions run only on
+    /// sentences that have one).
+    #[serde(default)]
+    pub cues: Vec<String>,
     /// The canonical unit, which a value without a unit is assumed to be in.
     #[serde(default)]
     pub unit: String,

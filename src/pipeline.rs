@@ -12,6 +12,45 @@ use crate::sentence::SentenceSplitter;
 use crate::taxonomy::Linker;
 use crate::text::{normalize_with_base, Normalized};
 
+/// Words too common to screen reports by (see the prefilter in [`Engine::new`]).
+const GENERIC_WORDS: &[&str] = &[
+    "disease",
+    "chronic",
+    "failure",
+    "level",
+    "levels",
+    "elevated",
+    "raised",
+    "high",
+    "intact",
+    "serum",
+    "total",
+    "stage",
+    "estimated",
+    "rate",
+    "dependent",
+    "peritoneal",
+    "value",
+    "corrected",
+    "inorganic",
+    "primary",
+    "secondary",
+    "tertiary",
+    "excess",
+    "syndrome",
+    "hormone",
+    "clearance",
+    "filtration",
+    "impaired",
+    "function",
+    "impairment",
+    "insufficiency",
+    "end",
+    "the",
+    "and",
+    "with",
+];
+
 /// Which lexicon entry a phrase hit belongs to (the index into its family's entries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key {
@@ -24,6 +63,8 @@ pub enum Key {
     Cause(u32),
     /// Clinical conditions (clinical stage).
     Condition(u32),
+    /// Lab names and cues: a sentence without one skips the lab regular expressions.
+    Lab(u32),
 }
 
 /// One sentence, normalized and matched: what every later stage reads.
@@ -85,45 +126,52 @@ impl Engine {
                     .map(|t| (t.as_str(), Key::Condition(i as u32))),
             );
         }
+        for (i, e) in lexicon.labs.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .chain(&e.terms_need_unit)
+                    .chain(&e.cues)
+                    .map(|t| (t.as_str(), Key::Lab(i as u32))),
+            );
+        }
         let phrases = PhraseMatcher::new(entries);
-        // A report is worth reading when it names a target, a condition, or a lab (the cheap
-        // first stage: most reports of an archive mention none). Lab names
-        // shorter than four letters ("Ca", "P") would match nearly every report as substrings,
-        // so they count only through their longer names or units ("mmol").
-        let lab_words: Vec<String> = lexicon
-            .labs
-            .iter()
-            .flat_map(|l| {
+        // A report is worth reading when it names a target, a lab, or a metabolic condition
+        // (the cheap first stage: most reports of an archive name none). For labs and
+        // conditions one word of each name is enough for the prefilter (any word of a phrase
+        // occurs when the phrase does); it takes the most specific one, not a generic word
+        // ("disease" of "chronic kidney disease", "intact" of "intact PTH"), and never a word
+        // under three letters, which would occur inside most reports.
+        let screen_word = |t: &str| -> Option<String> {
+            let n = crate::text::normalize_phrase(t);
+            let words: Vec<&str> = n.split(' ').filter(|w| w.len() >= 3).collect();
+            words
+                .iter()
+                .filter(|w| !GENERIC_WORDS.contains(w))
+                .max_by_key(|w| w.len())
+                .or_else(|| words.iter().max_by_key(|w| w.len()))
+                .map(|w| w.to_string())
+        };
+        let mut screen: Vec<String> = Vec::new();
+        for l in &lexicon.labs {
+            screen.extend(
                 l.terms
                     .iter()
-                    .cloned()
-                    .chain(l.units.iter().flat_map(|u| u.spellings.iter().cloned()))
-            })
-            .filter(|t| {
-                crate::text::normalize_phrase(t)
-                    .split(' ')
-                    .any(|w| w.len() >= 4)
-            })
-            .collect();
-        // Conditions only matter beside a mention or a lab, so the prefilter takes only their
-        // names of three letters or more ("dm", "tb" would pass nearly every report).
-        let condition_words: Vec<&str> = lexicon
-            .conditions
-            .iter()
-            .flat_map(|c| c.terms.iter().map(String::as_str))
-            .filter(|t| {
-                crate::text::normalize_phrase(t)
-                    .split(' ')
-                    .any(|w| w.len() >= 3)
-            })
-            .collect();
+                    .chain(&l.cues)
+                    .chain(l.units.iter().flat_map(|u| u.spellings.iter()))
+                    .filter_map(|t| screen_word(t))
+                    .filter(|w| w.len() >= 4),
+            );
+        }
+        for c in lexicon.conditions.iter().filter(|c| c.screen) {
+            screen.extend(c.terms.iter().filter_map(|t| screen_word(t)));
+        }
         let prefilter = Prefilter::new(
             lexicon
                 .targets
                 .iter()
                 .flat_map(|t| t.terms.iter().map(String::as_str))
-                .chain(condition_words)
-                .chain(lab_words.iter().map(String::as_str)),
+                .chain(screen.iter().map(String::as_str)),
         );
         Engine {
             sections: SectionIndex::new(&lexicon),
@@ -321,7 +369,9 @@ impl Engine {
             );
             r.mentions.extend(ms);
             r.conditions.extend(self.sentence_conditions(report, s));
-            r.labs.extend(self.labs.read(&report.text[s.start..s.end]));
+            if s.hits.iter().any(|h| matches!(h.key, Key::Lab(_))) {
+                r.labs.extend(self.labs.read(&report.text[s.start..s.end]));
+            }
             places.push(crate::taxonomy::sentence_places(&self.lexicon, s));
         }
         let product_max = self
