@@ -426,10 +426,13 @@ fn chondrocalcinosis_is_not_cppd() {
 fn pseudogout_is_a_syndrome_not_a_finding() {
     let r = engine().process(&Report {
         id: "t".into(),
-        text: "History of pseudogout. Knee radiograph shows no acute fracture.".into(),
+        text: "History of pseudogout. No meniscal calcification.".into(),
         ..Default::default()
     });
-    assert!(r.mentions.is_empty(), "{:#?}", summary(&r.mentions));
+    // the only mention is the denied calcification; pseudogout is clinical context
+    assert_eq!(r.mentions.len(), 1, "{:#?}", summary(&r.mentions));
+    assert_eq!(r.mentions[0].status.as_str(), "absent");
+    assert!(!r.mentions[0].text.to_lowercase().contains("pseudogout"));
     assert!(r.has_condition("pseudogout"));
     let m = one("Pseudogout. Chondrocalcinosis of the triangular fibrocartilage.");
     assert_eq!(m.entity, "chondrocalcinosis");
