@@ -311,6 +311,7 @@ mod workup_tests {
             unit: "mg/dL".into(),
             text: "Ca 11.2".into(),
             parsed: true,
+            sentence: "Ca 11.2 mg/dL.".into(),
         });
         let text = explain(&report, &r, &engine.lexicon, false);
         assert!(text.contains("labs: calcium=11.2 mg/dL"), "{text}");

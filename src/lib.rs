@@ -7,10 +7,12 @@
 
 pub mod audit;
 pub mod cli;
+pub mod clinical;
 pub mod context;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod flags;
 pub mod frame;
 pub mod input;
 pub mod lexicon;

@@ -223,6 +223,13 @@ pub enum ReportField {
     RecommendationTypes,
     FollowupIntervalDays,
     Recommendations,
+    CalciumMgDl,
+    PhosphateMgDl,
+    CaPhosProduct,
+    PthPgMl,
+    VitaminDNgMl,
+    Egfr,
+    CkdStage,
     Bytes,
     InvalidUtf8,
     Error,
@@ -250,6 +257,13 @@ impl ReportField {
         R::RecommendationTypes,
         R::FollowupIntervalDays,
         R::Recommendations,
+        R::CalciumMgDl,
+        R::PhosphateMgDl,
+        R::CaPhosProduct,
+        R::PthPgMl,
+        R::VitaminDNgMl,
+        R::Egfr,
+        R::CkdStage,
         R::Bytes,
         R::InvalidUtf8,
         R::Error,
@@ -288,6 +302,13 @@ impl ReportField {
             R::RecommendationTypes => "recommendation_types",
             R::FollowupIntervalDays => "followup_interval_days",
             R::Recommendations => "recommendations",
+            R::CalciumMgDl => "calcium_mg_dl",
+            R::PhosphateMgDl => "phosphate_mg_dl",
+            R::CaPhosProduct => "ca_phos_product",
+            R::PthPgMl => "pth_pg_ml",
+            R::VitaminDNgMl => "vitamin_d_ng_ml",
+            R::Egfr => "egfr",
+            R::CkdStage => "ckd_stage",
             R::Bytes => "bytes",
             R::InvalidUtf8 => "invalid_utf8",
             R::Error => "error",
@@ -304,7 +325,14 @@ impl ReportField {
             | R::NHypothetical
             | R::Bytes
             | R::InvalidUtf8
-            | R::FollowupIntervalDays => Kind::Int,
+            | R::FollowupIntervalDays
+            | R::CkdStage => Kind::Int,
+            R::CalciumMgDl
+            | R::PhosphateMgDl
+            | R::CaPhosProduct
+            | R::PthPgMl
+            | R::VitaminDNgMl
+            | R::Egfr => Kind::Float,
             R::MetabolicWorkup => Kind::Bool,
             R::WorkupPriority => Kind::Category,
             R::WorkupReasons
@@ -338,13 +366,26 @@ impl ReportField {
                     .collect(),
             ),
             R::WorkupSuppressedBy => Val::List(r.workup_suppressed_by.clone()),
-            R::Conditions => Val::List(
-                r.conditions
-                    .iter()
-                    .filter(|c| !c.negated)
-                    .map(|c| c.id.clone())
-                    .collect(),
-            ),
+            R::Conditions => {
+                // each condition once, stated present for the patient
+                let mut v: Vec<String> = Vec::new();
+                for c in r.conditions.iter().filter(|c| c.asserted()) {
+                    if !v.contains(&c.id) {
+                        v.push(c.id.clone());
+                    }
+                }
+                Val::List(v)
+            }
+            R::CalciumMgDl => Val::Float(r.lab("calcium")),
+            R::PhosphateMgDl => Val::Float(r.lab("phosphate")),
+            R::CaPhosProduct => Val::Float(r.lab("ca_phos_product")),
+            R::PthPgMl => Val::Float(r.lab("pth")),
+            R::VitaminDNgMl => Val::Float(r.lab("vitamin_d_25oh")),
+            R::Egfr => Val::Float(r.lab("egfr")),
+            R::CkdStage => match r.lab("ckd_stage") {
+                Some(v) => Val::Int(v.round() as i64),
+                None => Val::Null,
+            },
             R::Labs => Val::List(
                 r.labs
                     .iter()

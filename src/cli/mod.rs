@@ -17,6 +17,7 @@ mod audit;
 mod eval;
 mod explain;
 mod extract;
+mod flag;
 mod lexicon;
 mod mine;
 
@@ -46,6 +47,9 @@ pub enum Command {
     /// Mine inputs into analysis tables in a directory: mentions and reports (Parquet or CSV),
     /// summary.csv and run.json; all cores, bounded memory, atomic files.
     Mine(mine::MineArgs),
+    /// One row per report: mention counts, labs, conditions, and whether a metabolic work-up is
+    /// warranted, with the rules that fired.
+    Flag(flag::FlagArgs),
     /// Validate or print the effective lexicon.
     #[command(subcommand)]
     Lexicon(lexicon::LexiconCmd),
@@ -181,6 +185,7 @@ pub fn main() -> ExitCode {
         Command::Audit(a) => audit::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Mine(a) => mine::run(a),
+        Command::Flag(a) => flag::run(a),
         Command::Lexicon(c) => lexicon::run(c),
         Command::Eval(a) => eval::run(a),
     };
