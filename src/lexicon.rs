@@ -24,6 +24,18 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("context.toml", include_str!("../lexicons/context.toml")),
     ("sections.toml", include_str!("../lexicons/sections.toml")),
     ("sentences.toml", include_str!("../lexicons/sentences.toml")),
+    (
+        "recommendations.toml",
+        include_str!("../lexicons/recommendations.toml"),
+    ),
+    ("anatomy.toml", include_str!("../lexicons/anatomy.toml")),
+    (
+        "morphology.toml",
+        include_str!("../lexicons/morphology.toml"),
+    ),
+    ("causes.toml", include_str!("../lexicons/causes.toml")),
+    ("clinical.toml", include_str!("../lexicons/clinical.toml")),
+    ("workup.toml", include_str!("../lexicons/workup.toml")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -169,6 +181,310 @@ pub struct SectionEntry {
     pub origin: Origin,
 }
 
+/// What a `[[recommendation]]` entry does (TAXONOMY.md §9; see `lexicons/recommendations.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecommendationRole {
+    /// Recommendation language: "recommend", "is suggested", "consider".
+    Cue,
+    /// What is recommended, typed by `type`.
+    Action,
+    /// Says the action is not needed ("no follow-up needed").
+    Negation,
+    /// Contains an action word but asks for nothing ("prior CT").
+    Exclude,
+}
+
+/// The closed vocabulary of recommendation types (TAXONOMY.md §9).
+pub const RECOMMENDATION_TYPES: &[&str] = &[
+    "metabolic_labs",
+    "imaging_followup",
+    "clinical_correlation",
+    "specialist_referral",
+    "genetic_testing",
+];
+
+/// A phrase of recommendation language, an action that types a recommendation, a negation of
+/// one, or an exclude.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationEntry {
+    pub id: String,
+    pub role: RecommendationRole,
+    /// For actions: one of [`RECOMMENDATION_TYPES`].
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    pub terms: Vec<String>,
+    /// Action: a request by itself in an impression or recommendation section.
+    #[serde(default)]
+    pub standalone: bool,
+    /// Action: types the statement only when no phrase of another type does.
+    #[serde(default)]
+    pub weak: bool,
+    /// Cue: only at the start of a sentence (imperatives: "Suggest …").
+    #[serde(default)]
+    pub at_start: bool,
+    /// Negation: which way it reaches.
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// Negation: scope limit in words.
+    #[serde(default)]
+    pub max_scope: Option<usize>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A word that describes a mention (TAXONOMY.md §4–6): anatomy (`anatomy` family), appearance
+/// (`descriptor`), or cause (`cause`). It carries the codes it implies; the taxonomy stage links
+/// it to the nearest mention of its sentence and copies them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModifierEntry {
+    pub id: String,
+    pub terms: Vec<String>,
+    #[serde(default)]
+    pub organ: Option<String>,
+    #[serde(default)]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub location_class: Option<String>,
+    #[serde(default)]
+    pub compartment: Option<String>,
+    #[serde(default)]
+    pub laterality: Option<String>,
+    #[serde(default)]
+    pub morphology: Vec<String>,
+    #[serde(default)]
+    pub distribution: Option<String>,
+    #[serde(default)]
+    pub predominance: Option<String>,
+    #[serde(default)]
+    pub entity: Option<String>,
+    #[serde(default)]
+    pub mechanism: Option<String>,
+    #[serde(default)]
+    pub process: Option<Process>,
+    /// How strongly the word names the organ: 2 for a head noun (`lymph nodes`, `aorta`), 1 for
+    /// an adjective or zone (`hilar`, `upper lobe`, default), 0 for a body region (`knee`).
+    /// Among the words linked to one mention, the strongest then the nearest decides each code.
+    #[serde(default)]
+    pub weight: Option<u8>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// How linking finds the mention a word describes (anatomy.toml `[linking]`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Linking {
+    /// Words that join two noun phrases: a word with a coordinator between it and a mention
+    /// prefers the mention on its own side ("right hilar nodes and a lingular granuloma").
+    #[serde(default)]
+    pub coordinators: Vec<String>,
+    /// Words across which nothing links ("but", "however").
+    #[serde(default)]
+    pub terminators: Vec<String>,
+    /// A word links to a mention at most this many words away.
+    #[serde(default = "default_link_words")]
+    pub max_words: usize,
+}
+
+fn default_link_words() -> usize {
+    12
+}
+
+impl Default for Linking {
+    fn default() -> Self {
+        Linking {
+            coordinators: Vec::new(),
+            terminators: Vec::new(),
+            max_words: default_link_words(),
+        }
+    }
+}
+
+/// A clinical condition stated in a report (TAXONOMY.md §7).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionEntry {
+    pub id: String,
+    pub terms: Vec<String>,
+    /// A report naming this condition is read even without a calcification word or a lab (so
+    /// `flag` lists it). Leave false for common words ("surgery", "infection"): they matter only
+    /// beside a mention, and screening them would read most reports of an archive.
+    #[serde(default)]
+    pub screen: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// One unit a lab value may be written in, and the factor to the lab's canonical unit.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabUnit {
+    /// Spellings, matched case-insensitively after the number (`mmol/L`, `mmol/l`).
+    pub spellings: Vec<String>,
+    pub factor: f64,
+}
+
+/// A lab value to read (TAXONOMY.md §7): its names, units, and plausible range.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabEntry {
+    /// `calcium`, `phosphate`, `ca_phos_product`, `pth`, `vitamin_d_25oh`, `egfr`, `ckd_stage`.
+    pub id: String,
+    /// Names followed by the value ("serum calcium 11.2 mg/dL", "calcium of 2.9 mmol/L").
+    #[serde(default)]
+    pub terms: Vec<String>,
+    /// Short names read only when a unit follows ("Ca 2.9 mmol/L", never "CA 2").
+    #[serde(default)]
+    pub terms_need_unit: Vec<String>,
+    /// Extra regular expressions with one capture group for the value (CKD stage in roman or
+    /// arabic numerals, before or after the name).
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// Words that must occur in a sentence for `patterns` to be tried (the sentence is scanned
+    /// for lab names and cues with the one phrase automaton; regular expressions run only on
+    /// sentences that have one).
+    #[serde(default)]
+    pub cues: Vec<String>,
+    /// The canonical unit, which a value without a unit is assumed to be in.
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub units: Vec<LabUnit>,
+    /// Plausible range in the canonical unit; values outside are reported as unparsed.
+    pub min: f64,
+    pub max: f64,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Report context that decides the mechanism of a mention the text leaves undecided (§6).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MechanismRule {
+    pub id: String,
+    pub mechanism: String,
+    /// Condition ids (clinical.toml); any one stated (present) in the report triggers the rule.
+    pub conditions: Vec<String>,
+    /// `report`: anywhere in the report; `site`: in the mention's sentence, or in a sentence that
+    /// names the mention's organ or site ("prior trauma to the thigh").
+    #[serde(default = "default_rule_scope")]
+    pub scope: String,
+    /// Where the rule applies (any of these; all mentions when every list is empty).
+    #[serde(default)]
+    pub organs: Vec<String>,
+    #[serde(default)]
+    pub sites: Vec<String>,
+    #[serde(default)]
+    pub compartments: Vec<String>,
+    #[serde(default)]
+    pub entities: Vec<String>,
+    /// Entity to give a mention it decides, by organ, when none is named
+    /// (lung → metastatic_pulmonary_calcification).
+    #[serde(default)]
+    pub entity_by_organ: BTreeMap<String, String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+fn default_rule_scope() -> String {
+    "report".into()
+}
+
+/// A metabolic work-up rule (TAXONOMY.md §8). A mention rule fires for a mention that matches
+/// any selector (`mechanisms`, `entities`, `morphologies`, `organs`, `sites`; every mention
+/// when all are empty) and every filter; a lab rule fires on a lab value above a threshold.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkupRule {
+    pub id: String,
+    /// `urgent` or `routine`.
+    pub priority: String,
+    #[serde(default)]
+    pub lab: Option<String>,
+    #[serde(default)]
+    pub above: Option<f64>,
+    #[serde(default)]
+    pub mechanisms: Vec<String>,
+    #[serde(default)]
+    pub entities: Vec<String>,
+    #[serde(default)]
+    pub morphologies: Vec<String>,
+    #[serde(default)]
+    pub organs: Vec<String>,
+    #[serde(default)]
+    pub sites: Vec<String>,
+    /// Mention statuses that count [default: present].
+    #[serde(default)]
+    pub statuses: Vec<String>,
+    #[serde(default)]
+    pub processes: Vec<String>,
+    #[serde(default)]
+    pub location_classes: Vec<String>,
+    #[serde(default)]
+    pub distributions: Vec<String>,
+    #[serde(default)]
+    pub not_mechanisms: Vec<String>,
+    #[serde(default)]
+    pub not_entities: Vec<String>,
+    /// The report must state one of these conditions.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// Whether suppressors can stop this rule [default: true].
+    #[serde(default = "yes")]
+    pub suppressible: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What stops a mention from firing a work-up rule (TAXONOMY.md §8), recorded in
+/// `workup_suppressed_by`. A mention matches when it matches every non-empty list.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suppressor {
+    pub id: String,
+    #[serde(default)]
+    pub entities: Vec<String>,
+    #[serde(default)]
+    pub mechanisms: Vec<String>,
+    /// Ids of the cause entries or conditions that decided the mention's mechanism.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub organs: Vec<String>,
+    /// Words that must occur in the mention's sentence ("stable").
+    #[serde(default)]
+    pub sentence_terms: Vec<String>,
+    /// Not when the report states one of these conditions.
+    #[serde(default)]
+    pub unless_conditions: Vec<String>,
+    /// The rules it stops [default: every suppressible rule].
+    #[serde(default)]
+    pub rules: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
 /// Where an entry was defined, for error messages and `explain`.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Origin {
@@ -188,12 +504,32 @@ struct LexiconFile {
     trigger: Vec<Spanned<TriggerEntry>>,
     #[serde(default)]
     section: Vec<Spanned<SectionEntry>>,
+    #[serde(default)]
+    recommendation: Vec<Spanned<RecommendationEntry>>,
     /// Abbreviations after which a period does not end a sentence.
     #[serde(default)]
     abbreviations: Vec<String>,
     /// Default scope limits in words, by category name.
     #[serde(default)]
     scope: BTreeMap<Spanned<String>, usize>,
+    #[serde(default)]
+    anatomy: Vec<Spanned<ModifierEntry>>,
+    #[serde(default)]
+    descriptor: Vec<Spanned<ModifierEntry>>,
+    #[serde(default)]
+    cause: Vec<Spanned<ModifierEntry>>,
+    #[serde(default)]
+    linking: Option<Linking>,
+    #[serde(default)]
+    condition: Vec<Spanned<ConditionEntry>>,
+    #[serde(default)]
+    lab: Vec<Spanned<LabEntry>>,
+    #[serde(default)]
+    mechanism_rule: Vec<Spanned<MechanismRule>>,
+    #[serde(default)]
+    workup_rule: Vec<Spanned<WorkupRule>>,
+    #[serde(default)]
+    suppressor: Vec<Spanned<Suppressor>>,
 }
 
 /// A file that went into the effective lexicon.
@@ -212,8 +548,18 @@ pub struct Lexicon {
     pub excludes: Vec<ExcludeEntry>,
     pub triggers: Vec<TriggerEntry>,
     pub sections: Vec<SectionEntry>,
+    pub recommendations: Vec<RecommendationEntry>,
     pub abbreviations: Vec<String>,
     pub scope: BTreeMap<String, usize>,
+    pub anatomy: Vec<ModifierEntry>,
+    pub descriptors: Vec<ModifierEntry>,
+    pub causes: Vec<ModifierEntry>,
+    pub linking: Linking,
+    pub conditions: Vec<ConditionEntry>,
+    pub labs: Vec<LabEntry>,
+    pub mechanism_rules: Vec<MechanismRule>,
+    pub workup_rules: Vec<WorkupRule>,
+    pub suppressors: Vec<Suppressor>,
     pub files: Vec<SourceFile>,
 }
 
@@ -431,6 +777,33 @@ impl Lexicon {
             e.origin = o;
             self.sections.push(e);
         }
+        for s in file.recommendation {
+            let o = origin(s.span());
+            let mut e = s.into_inner();
+            e.origin = o;
+            self.recommendations.push(e);
+        }
+        macro_rules! family {
+            ($from:expr, $to:expr) => {
+                for s in $from {
+                    let o = origin(s.span());
+                    let mut e = s.into_inner();
+                    e.origin = o;
+                    $to.push(e);
+                }
+            };
+        }
+        family!(file.anatomy, self.anatomy);
+        family!(file.descriptor, self.descriptors);
+        family!(file.cause, self.causes);
+        family!(file.condition, self.conditions);
+        family!(file.lab, self.labs);
+        family!(file.mechanism_rule, self.mechanism_rules);
+        family!(file.workup_rule, self.workup_rules);
+        family!(file.suppressor, self.suppressors);
+        if let Some(l) = file.linking {
+            self.linking = l;
+        }
         self.abbreviations.extend(file.abbreviations);
         for (k, v) in file.scope {
             let line = line_of(src, k.span().start);
@@ -521,6 +894,46 @@ impl Lexicon {
                 .map(|e| (e.id.as_str(), e.terms.as_slice(), &e.origin)),
             errors,
         );
+        check(
+            "recommendation",
+            self.recommendations
+                .iter()
+                .map(|e| (e.id.as_str(), e.terms.as_slice(), &e.origin)),
+            errors,
+        );
+        for e in &self.recommendations {
+            let mut wrong = |msg: String| {
+                errors.push(Error::lexicon(
+                    &e.origin.file,
+                    e.origin.line,
+                    format!("recommendation `{}`: {msg}", e.id),
+                ))
+            };
+            let action = e.role == RecommendationRole::Action;
+            match (&e.kind, action) {
+                (None, true) => wrong(format!(
+                    "an action needs a `type` (one of {})",
+                    RECOMMENDATION_TYPES.join(", ")
+                )),
+                (Some(k), true) if !RECOMMENDATION_TYPES.contains(&k.as_str()) => wrong(format!(
+                    "unknown type `{k}` (expected one of {})",
+                    RECOMMENDATION_TYPES.join(", ")
+                )),
+                (Some(_), false) => wrong("`type` applies only to role = \"action\"".into()),
+                _ => {}
+            }
+            if (e.standalone || e.weak) && !action {
+                wrong("`standalone` and `weak` apply only to role = \"action\"".into());
+            }
+            if e.at_start && e.role != RecommendationRole::Cue {
+                wrong("`at_start` applies only to role = \"cue\"".into());
+            }
+            if (e.direction.is_some() || e.max_scope.is_some())
+                && e.role != RecommendationRole::Negation
+            {
+                wrong("`direction` and `max_scope` apply only to role = \"negation\"".into());
+            }
+        }
         for t in &self.triggers {
             if t.terms.iter().all(|x| normalize_phrase(x).is_empty()) {
                 errors.push(Error::lexicon(
@@ -546,6 +959,30 @@ impl Lexicon {
                 }
             }
         }
+        for (family, list) in [
+            ("anatomy", &self.anatomy),
+            ("descriptor", &self.descriptors),
+            ("cause", &self.causes),
+        ] {
+            check(
+                family,
+                list.iter()
+                    .map(|e| (e.id.as_str(), e.terms.as_slice(), &e.origin)),
+                errors,
+            );
+            for e in list {
+                crate::taxonomy::validate_modifier(family, e, errors);
+            }
+        }
+        check(
+            "condition",
+            self.conditions
+                .iter()
+                .map(|e| (e.id.as_str(), e.terms.as_slice(), &e.origin)),
+            errors,
+        );
+        crate::clinical::validate_labs(&self.labs, errors);
+        crate::flags::validate_rules(self, errors);
         for t in &self.targets {
             if let Some(p) = &t.mechanism {
                 if !crate::taxonomy::MECHANISMS.contains(&p.as_str()) {
@@ -667,5 +1104,22 @@ mod tests {
         let msg = errors[0].to_string();
         assert!(msg.starts_with("dup.toml:5:"), "{msg}");
         assert!(msg.contains("already in `a` (dup.toml:1)"), "{msg}");
+    }
+
+    #[test]
+    fn taxonomy_families_are_validated_with_file_and_line() {
+        let mut lex = Lexicon::bundled().unwrap();
+        let mut errors = Vec::new();
+        let src = "[[anatomy]]\nid = \"x\"\nterms = [\"xyz organ\"]\nlocation_class = \"visceral\"\n\n[[workup_rule]]\nid = \"r\"\npriority = \"soon\"\nconditions = [\"no_such\"]\n\n[[lab]]\nid = \"l\"\npatterns = [\"(unclosed\"]\nmin = 1.0\nmax = 0.5\n\n[[descriptor]]\nid = \"d\"\nterms = [\"wavy\"]\nmorphology = [\"wavy\"]\n";
+        lex.add_file("user.toml", src, &mut errors);
+        lex.validate(&mut errors);
+        let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let has = |p: &str, w: &str| all.iter().any(|e| e.starts_with(p) && e.contains(w));
+        assert!(has("user.toml:1:", "visceral"), "{all:?}");
+        assert!(has("user.toml:6:", "priority"), "{all:?}");
+        assert!(has("user.toml:6:", "no_such"), "{all:?}");
+        assert!(has("user.toml:11:", "pattern"), "{all:?}");
+        assert!(has("user.toml:11:", "min must be below max"), "{all:?}");
+        assert!(has("user.toml:17:", "wavy"), "{all:?}");
     }
 }

@@ -5,16 +5,23 @@
 //! [`input`] → [`section`] → [`sentence`] → [`matcher`] → [`context`] → [`taxonomy`] →
 //! aggregation, driven by [`pipeline::Engine`] over a [`lexicon::Lexicon`].
 
+pub mod audit;
 pub mod cli;
+pub mod clinical;
 pub mod context;
 pub mod error;
 pub mod eval;
+pub mod explain;
+pub mod flags;
+pub mod frame;
 pub mod input;
 pub mod lexicon;
 pub mod matcher;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
+pub mod recommend;
 pub mod run;
 pub mod schema;
 pub mod section;

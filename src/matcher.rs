@@ -7,7 +7,7 @@
 //! selection after the word check (rather than asking the automaton for leftmost-longest) means
 //! a longer phrase that fails the word check does not hide a shorter one that passes.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::text::{at_word_boundaries, term_variants};
 
@@ -54,6 +54,8 @@ impl<K: Copy + PartialEq> PhraseMatcher<K> {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    // a full DFA: more memory (a few MB for a lexicon), the fastest scan
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&patterns)
                     .expect("lexicon patterns compile: they are plain strings"),
             )
@@ -101,9 +103,23 @@ pub fn leftmost_longest<K: Copy>(hits: &[Hit<K>], keep: impl Fn(&K) -> bool) -> 
 /// Built from the longest word of every spelling of every phrase that matters: if a phrase
 /// matches the normalized text, its longest word occurs (case aside) in the raw text, so a
 /// report without any of these words can skip sentence splitting and matching entirely.
+///
+/// Two stages, both exact (no report with a word is ever skipped): the ASCII-lowercased text is
+/// scanned for the short lowercase prefixes of the words (few enough for a SIMD "packed"
+/// searcher, several GB/s), and only text with such a prefix is scanned for the words
+/// themselves. Most reports mention no calcification and stop at the first stage.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    ac: Option<AhoCorasick>,
+    prefixes: Option<AhoCorasick>,
+    words: Option<AhoCorasick>,
+}
+
+/// Prefixes are at most this long, and fewer than this many (the packed searcher's sweet spot).
+const PREFIX_LEN: usize = 5;
+const MAX_PREFIXES: usize = 48;
+
+thread_local! {
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Prefilter {
@@ -118,24 +134,69 @@ impl Prefilter {
                 }
             }
         }
-        let ac = if words.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .build(&words)
-                    .expect("prefilter words compile: they are plain strings"),
-            )
-        };
-        Prefilter { ac }
+        if words.is_empty() {
+            return Prefilter {
+                prefixes: None,
+                words: None,
+            };
+        }
+        // the longest prefix length that keeps the set small; a shorter prefix only costs
+        // more second-stage scans, never a missed report
+        let mut prefixes: Vec<Vec<u8>> = Vec::new();
+        for len in (3..=PREFIX_LEN).rev() {
+            prefixes = words
+                .iter()
+                .map(|w| w.as_bytes()[..w.len().min(len)].to_ascii_lowercase())
+                .collect();
+            prefixes.sort();
+            prefixes.dedup();
+            // a prefix that contains another is redundant
+            let all = prefixes.clone();
+            prefixes.retain(|p| {
+                !all.iter().any(|q| {
+                    q != p && q.len() <= p.len() && p.windows(q.len()).any(|w| w == &q[..])
+                })
+            });
+            if prefixes.len() <= MAX_PREFIXES {
+                break;
+            }
+        }
+        let prefixes = (prefixes.len() <= MAX_PREFIXES).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&prefixes)
+                .expect("prefilter prefixes compile: they are plain strings")
+        });
+        let words = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)
+            .expect("prefilter words compile: they are plain strings");
+        Prefilter {
+            prefixes,
+            words: Some(words),
+        }
     }
 
     /// False only when the text certainly contains none of the phrases.
     #[inline]
     pub fn may_match(&self, raw: &str) -> bool {
-        self.ac.as_ref().is_some_and(|ac| ac.is_match(raw))
+        let Some(words) = &self.words else {
+            return false;
+        };
+        if let Some(prefixes) = &self.prefixes {
+            let hit = LOWER.with(|buf| {
+                let mut buf = buf.borrow_mut();
+                buf.clear();
+                buf.extend(raw.bytes().map(|b| b.to_ascii_lowercase()));
+                prefixes.is_match(&buf[..])
+            });
+            if !hit {
+                return false;
+            }
+        }
+        words.is_match(raw)
     }
 }
 
@@ -176,5 +237,9 @@ mod tests {
         assert!(p.may_match("Stable NON-CALCIFIED nodule"));
         assert!(p.may_match("granuloma, CALCIFIED"));
         assert!(!p.may_match("The lungs are clear. No effusion."));
+        // the lowercase-prefix stage must not lose mixed case, and "calcium" (same prefix, no
+        // word) is a miss after the second stage
+        assert!(p.may_match("Old CaLcIfIeD Granuloma."));
+        assert!(!p.may_match("Serum calcium is normal."));
     }
 }

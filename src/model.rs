@@ -107,6 +107,10 @@ pub struct Mention {
     pub entity: String,
     pub mechanism: String,
     pub mechanism_basis: String,
+    /// Id of the lexicon entry that decided `mechanism` (a target, cause, anatomy entry or
+    /// condition); work-up suppressors select on it. Not an output column.
+    #[serde(skip)]
+    pub mechanism_source: String,
 }
 
 impl Mention {
@@ -141,6 +145,7 @@ impl Mention {
             entity: "none".into(),
             mechanism: "indeterminate".into(),
             mechanism_basis: String::new(),
+            mechanism_source: String::new(),
         }
     }
 
@@ -164,6 +169,9 @@ pub struct LabValue {
     /// The text as written, e.g. `Ca 2.9 mmol/L`.
     pub text: String,
     pub parsed: bool,
+    /// The sentence that stated it (for work-up reasons); not an output column.
+    #[serde(skip)]
+    pub sentence: String,
 }
 
 /// A clinical condition stated in the report (TAXONOMY.md §7).
@@ -174,6 +182,17 @@ pub struct Condition {
     pub text: String,
     pub negated: bool,
     pub sentence_index: u32,
+    /// Assertion of the condition (negated → absent; "possible CKD" → possible).
+    pub status: Status,
+    /// `patient` or `other` ("family history of hyperparathyroidism").
+    pub experiencer: String,
+}
+
+impl Condition {
+    /// Stated as present for the patient: the only conditions that count as context.
+    pub fn asserted(&self) -> bool {
+        self.status == Status::Present && self.experiencer == "patient"
+    }
 }
 
 /// A work-up rule that fired, with the sentence that fired it.
@@ -183,15 +202,25 @@ pub struct WorkupReason {
     pub sentence: String,
 }
 
-/// A recommendation statement (TAXONOMY.md §9).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// A recommendation statement (TAXONOMY.md §9): one per type per sentence.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Recommendation {
     /// `metabolic_labs`, `imaging_followup`, `clinical_correlation`, `specialist_referral`,
     /// `genetic_testing`.
     pub kind: String,
-    /// Interval in days when stated ("in 3 months" → 90).
+    /// Interval in days when stated ("in 3 months" → 90; months count 30 days, years 365). For a
+    /// range ("in 6-12 months") the start of the range: when the follow-up is first due.
     pub interval_days: Option<u32>,
+    /// The end of a stated range ("6-12 months" → 360); equal to `interval_days` otherwise.
+    pub interval_max_days: Option<u32>,
     pub sentence: String,
+    pub section: String,
+    /// 0-based within the report.
+    pub sentence_index: u32,
+    /// The phrase that typed it, as written, and its byte offsets into the report text.
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Everything calcmine decided about one report.
@@ -218,6 +247,10 @@ pub struct ReportResult {
 impl ReportResult {
     pub fn count(&self, status: Status) -> usize {
         self.mentions.iter().filter(|m| m.status == status).count()
+    }
+    /// Whether the report states this condition (present, for the patient).
+    pub fn has_condition(&self, id: &str) -> bool {
+        self.conditions.iter().any(|c| c.id == id && c.asserted())
     }
     /// The lab value of a given name, when parsed.
     pub fn lab(&self, name: &str) -> Option<f64> {

@@ -2,13 +2,55 @@
 //! → normalization (taxonomy) → report-level aggregation. [`Engine`] holds everything compiled
 //! from the lexicon; [`Engine::process`] turns one [`Report`] into one [`ReportResult`].
 
-use crate::context::ContextEngine;
+use crate::clinical::LabReader;
+use crate::context::{Assertion, ContextEngine};
 use crate::lexicon::{Category, Lexicon, TargetAssert};
 use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter};
-use crate::model::{Mention, Report, ReportResult, Status, TriggerHit};
+use crate::model::{Condition, Mention, Report, ReportResult, Status, TriggerHit};
+use crate::recommend::Recommender;
 use crate::section::SectionIndex;
 use crate::sentence::SentenceSplitter;
+use crate::taxonomy::Linker;
 use crate::text::{normalize_with_base, Normalized};
+
+/// Words too common to screen reports by (see the prefilter in [`Engine::new`]).
+const GENERIC_WORDS: &[&str] = &[
+    "disease",
+    "chronic",
+    "failure",
+    "level",
+    "levels",
+    "elevated",
+    "raised",
+    "high",
+    "intact",
+    "serum",
+    "total",
+    "stage",
+    "estimated",
+    "rate",
+    "dependent",
+    "peritoneal",
+    "value",
+    "corrected",
+    "inorganic",
+    "primary",
+    "secondary",
+    "tertiary",
+    "excess",
+    "syndrome",
+    "hormone",
+    "clearance",
+    "filtration",
+    "impaired",
+    "function",
+    "impairment",
+    "insufficiency",
+    "end",
+    "the",
+    "and",
+    "with",
+];
 
 /// Which lexicon entry a phrase hit belongs to (the index into its family's entries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,6 +58,16 @@ pub enum Key {
     Target(u32),
     Exclude(u32),
     Trigger(u32),
+    /// A `[[recommendation]]` entry (cue, action, negation or exclude).
+    Recommendation(u32),
+    /// Anatomy, descriptor and cause words linked to mentions (taxonomy stage).
+    Anatomy(u32),
+    Descriptor(u32),
+    Cause(u32),
+    /// Clinical conditions (clinical stage).
+    Condition(u32),
+    /// Lab names and cues: a sentence without one skips the lab regular expressions.
+    Lab(u32),
 }
 
 /// One sentence, normalized and matched: what every later stage reads.
@@ -41,6 +93,14 @@ pub struct Engine {
     sections: SectionIndex,
     splitter: SentenceSplitter,
     context: ContextEngine,
+    recommender: Recommender,
+    /// Targets only, for runs that do not want recommendations.
+    target_prefilter: Prefilter,
+    /// Find recommendations (on by default; `extract`, which writes mentions only, turns it off
+    /// so reports without a target word are skipped again).
+    recommend: bool,
+    linker: Linker,
+    labs: LabReader,
 }
 
 impl Engine {
@@ -55,17 +115,95 @@ impl Engine {
         for (i, e) in lexicon.triggers.iter().enumerate() {
             entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Trigger(i as u32))));
         }
+        for (i, e) in lexicon.recommendations.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .map(|t| (t.as_str(), Key::Recommendation(i as u32))),
+            );
+        }
+        for (i, e) in lexicon.anatomy.iter().enumerate() {
+            entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Anatomy(i as u32))));
+        }
+        for (i, e) in lexicon.descriptors.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .map(|t| (t.as_str(), Key::Descriptor(i as u32))),
+            );
+        }
+        for (i, e) in lexicon.causes.iter().enumerate() {
+            entries.extend(e.terms.iter().map(|t| (t.as_str(), Key::Cause(i as u32))));
+        }
+        for (i, e) in lexicon.conditions.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .map(|t| (t.as_str(), Key::Condition(i as u32))),
+            );
+        }
+        for (i, e) in lexicon.labs.iter().enumerate() {
+            entries.extend(
+                e.terms
+                    .iter()
+                    .chain(&e.terms_need_unit)
+                    .chain(&e.cues)
+                    .map(|t| (t.as_str(), Key::Lab(i as u32))),
+            );
+        }
         let phrases = PhraseMatcher::new(entries);
-        let prefilter = Prefilter::new(
+        // A report is worth reading when it names a target, a lab, or a metabolic condition
+        // (the cheap first stage: most reports of an archive name none). For labs and
+        // conditions one word of each name is enough for the prefilter (any word of a phrase
+        // occurs when the phrase does); it takes the most specific one, not a generic word
+        // ("disease" of "chronic kidney disease", "intact" of "intact PTH"), and never a word
+        // under three letters, which would occur inside most reports.
+        let screen_word = |t: &str| -> Option<String> {
+            let n = crate::text::normalize_phrase(t);
+            let words: Vec<&str> = n.split(' ').filter(|w| w.len() >= 3).collect();
+            words
+                .iter()
+                .filter(|w| !GENERIC_WORDS.contains(w))
+                .max_by_key(|w| w.len())
+                .or_else(|| words.iter().max_by_key(|w| w.len()))
+                .map(|w| w.to_string())
+        };
+        let mut screen: Vec<String> = Vec::new();
+        for l in &lexicon.labs {
+            screen.extend(
+                l.terms
+                    .iter()
+                    .chain(&l.cues)
+                    .chain(l.units.iter().flat_map(|u| u.spellings.iter()))
+                    .filter_map(|t| screen_word(t))
+                    .filter(|w| w.len() >= 4),
+            );
+        }
+        for c in lexicon.conditions.iter().filter(|c| c.screen) {
+            screen.extend(c.terms.iter().filter_map(|t| screen_word(t)));
+        }
+        // Targets, labs and metabolic conditions: what mentions and the report's flag need.
+        // Reports with recommendation language but no target word still get their
+        // recommendations (a follow-up audit reads every report).
+        let target_terms = || {
             lexicon
                 .targets
                 .iter()
-                .flat_map(|t| t.terms.iter().map(String::as_str)),
-        );
+                .flat_map(|t| t.terms.iter().map(String::as_str))
+                .chain(screen.iter().map(String::as_str))
+        };
+        let prefilter =
+            Prefilter::new(target_terms().chain(Recommender::prefilter_terms(&lexicon)));
+        let target_prefilter = Prefilter::new(target_terms());
         Engine {
             sections: SectionIndex::new(&lexicon),
             splitter: SentenceSplitter::new(&lexicon),
             context: ContextEngine::new(&lexicon),
+            recommender: Recommender::new(&lexicon),
+            target_prefilter,
+            recommend: true,
+            linker: Linker::new(&lexicon),
+            labs: LabReader::new(&lexicon.labs),
             phrases,
             prefilter,
             lexicon,
@@ -95,20 +233,23 @@ impl Engine {
 
     /// Whether the report could contain anything of interest (the cheap first stage).
     pub fn may_match(&self, text: &str) -> bool {
-        self.prefilter.may_match(text)
+        if self.recommend {
+            self.prefilter.may_match(text)
+        } else {
+            self.target_prefilter.may_match(text)
+        }
     }
 
-    /// Target mentions of one sentence, with their assertion.
-    pub fn sentence_mentions(&self, report: &Report, s: &SentenceView) -> Vec<Mention> {
-        let targets = leftmost_longest(&s.hits, |k| matches!(k, Key::Target(_) | Key::Exclude(_)));
-        let targets: Vec<Hit<Key>> = targets
-            .into_iter()
-            .filter(|h| matches!(h.key, Key::Target(_)))
-            .collect();
-        if targets.is_empty() {
-            return Vec::new();
-        }
-        // Triggers: hits inside a target are dropped first ("no" in a user target "no
+    /// Turn the recommendation stage on or off (on by default). Off, reports without a target
+    /// word are not analysed at all, which is what a mentions-only run wants.
+    pub fn with_recommendations(mut self, on: bool) -> Engine {
+        self.recommend = on;
+        self
+    }
+
+    /// ConText assertion of spans (targets, conditions) of a normalized sentence.
+    fn assert_spans(&self, s: &SentenceView, spans: &[(usize, usize)]) -> Vec<Assertion> {
+        // Triggers: hits inside a span are dropped first ("no" in a user target "no
         // appetite"; "no acute" overlapping the target "acute distress" gives way to "no"), then
         // leftmost-longest among all categories (pseudo-triggers mask what they cover). A phrase
         // listed in two trigger entries ("resolved": forward and backward) keeps both, unless
@@ -117,7 +258,7 @@ impl Engine {
             .hits
             .iter()
             .filter(|h| matches!(h.key, Key::Trigger(_)))
-            .filter(|t| !targets.iter().any(|g| t.start < g.end && g.start < t.end))
+            .filter(|t| !spans.iter().any(|&(a, b)| t.start < b && a < t.end))
             .copied()
             .collect();
         let selected = leftmost_longest(&candidates, |_| true);
@@ -149,12 +290,38 @@ impl Engine {
                 });
             }
         }
+        self.context
+            .assert(&s.norm.text, &triggers, spans, &s.section)
+    }
+
+    /// Target mentions of one sentence, with their assertion (not yet coded).
+    pub fn sentence_mentions(&self, report: &Report, s: &SentenceView) -> Vec<Mention> {
+        self.sentence_mentions_spans(report, s).0
+    }
+
+    /// Mentions of one sentence with their spans in the normalized sentence and the index of
+    /// their target entry.
+    fn sentence_mentions_spans(
+        &self,
+        report: &Report,
+        s: &SentenceView,
+    ) -> (Vec<Mention>, Vec<(usize, usize)>, Vec<u32>) {
+        let targets = leftmost_longest(&s.hits, |k| matches!(k, Key::Target(_) | Key::Exclude(_)));
+        let targets: Vec<Hit<Key>> = targets
+            .into_iter()
+            .filter(|h| matches!(h.key, Key::Target(_)))
+            .collect();
+        if targets.is_empty() {
+            return (Vec::new(), Vec::new(), Vec::new());
+        }
         let spans: Vec<(usize, usize)> = targets.iter().map(|h| (h.start, h.end)).collect();
-        let assertions = self
-            .context
-            .assert(&s.norm.text, &triggers, &spans, &s.section);
+        let assertions = self.assert_spans(s, &spans);
         let sentence_text = &report.text[s.start..s.end];
-        targets
+        let ids: Vec<u32> = targets
+            .iter()
+            .map(|h| if let Key::Target(i) = h.key { i } else { 0 })
+            .collect();
+        let mentions = targets
             .iter()
             .zip(assertions)
             .map(|(h, a)| {
@@ -198,6 +365,39 @@ impl Engine {
                 }
                 m
             })
+            .collect();
+        (mentions, spans, ids)
+    }
+
+    /// Conditions stated in one sentence, with their assertion.
+    fn sentence_conditions(&self, report: &Report, s: &SentenceView) -> Vec<Condition> {
+        let hits = leftmost_longest(&s.hits, |k| matches!(k, Key::Condition(_)));
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+        let assertions = self.assert_spans(s, &spans);
+        hits.iter()
+            .zip(assertions)
+            .map(|(h, a)| {
+                let Key::Condition(ci) = h.key else {
+                    unreachable!("filtered to conditions")
+                };
+                let (os, oe) = s.norm.original_range(h.start, h.end);
+                Condition {
+                    id: self.lexicon.conditions[ci as usize].id.clone(),
+                    text: report.text[os..oe].to_string(),
+                    negated: a.negated,
+                    sentence_index: s.index,
+                    status: Status::derive(a.negated, a.uncertain, a.hypothetical),
+                    experiencer: if a.other_experiencer {
+                        "other"
+                    } else {
+                        "patient"
+                    }
+                    .into(),
+                }
+            })
             .collect()
     }
 
@@ -224,12 +424,49 @@ impl Engine {
             return r;
         }
         let sentences = self.analyze(report);
+        let mut places: Vec<Vec<String>> = Vec::with_capacity(sentences.len());
         for s in &sentences {
-            r.mentions.extend(self.sentence_mentions(report, s));
+            let (ms, spans, ids) = self.sentence_mentions_spans(report, s);
+            let entries: Vec<&crate::lexicon::TargetEntry> = ids
+                .iter()
+                .map(|&i| &self.lexicon.targets[i as usize])
+                .collect();
+            let ms = crate::taxonomy::code_sentence(
+                &report.text,
+                &self.lexicon,
+                &self.linker,
+                s,
+                &spans,
+                &entries,
+                ms,
+            );
+            r.mentions.extend(ms);
+            r.conditions.extend(self.sentence_conditions(report, s));
+            if s.hits.iter().any(|h| matches!(h.key, Key::Lab(_))) {
+                r.labs.extend(self.labs.read(&report.text[s.start..s.end]));
+            }
+            places.push(crate::taxonomy::sentence_places(&self.lexicon, s));
         }
+        let product_max = self
+            .lexicon
+            .labs
+            .iter()
+            .find(|l| l.id == "ca_phos_product")
+            .map_or(f64::INFINITY, |l| l.max);
+        crate::clinical::add_computed_product(&mut r.labs, product_max);
+        crate::taxonomy::apply_mechanism_rules(
+            &self.lexicon.mechanism_rules,
+            &r.conditions,
+            &places,
+            &mut r.mentions,
+        );
         for (i, m) in r.mentions.iter_mut().enumerate() {
             m.mention_id = i as u32 + 1;
         }
+        if self.recommend {
+            r.recommendations = self.recommender.find(report, &sentences);
+        }
+        crate::flags::flag(&self.lexicon, &mut r);
         r
     }
 

@@ -31,6 +31,59 @@ pub struct RunOptions {
     pub threads: usize,
     /// Reports per batch handed to a worker.
     pub batch: usize,
+    /// Process only the reports of this shard (the others are read and skipped).
+    pub shard: Option<Shard>,
+}
+
+/// Shard `k` of `n` (1-based, `--shard K/N`): a report belongs to the shard its id hashes to.
+///
+/// The hash is 64-bit FNV-1a of the id's UTF-8 bytes, fixed by definition (not Rust's
+/// randomized `DefaultHasher`), so the split is the same on every run, machine and platform and
+/// any scheduler can hand shard `k` to a different machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Shard {
+    /// The 1-based shard number of a report id among `n` shards.
+    pub fn of(id: &str, n: u64) -> u64 {
+        fnv1a(id.as_bytes()) % n.max(1) + 1
+    }
+    pub fn contains(&self, id: &str) -> bool {
+        Shard::of(id, self.n) == self.k
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let err = || format!("`{s}`: expected K/N with 1 <= K <= N, e.g. 2/8");
+        let (k, n) = s.split_once('/').ok_or_else(err)?;
+        let k: u64 = k.trim().parse().map_err(|_| err())?;
+        let n: u64 = n.trim().parse().map_err(|_| err())?;
+        if n == 0 || k == 0 || k > n {
+            return Err(err());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+/// 64-bit FNV-1a.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 impl Default for RunOptions {
@@ -40,6 +93,7 @@ impl Default for RunOptions {
                 .map(|n| n.get())
                 .unwrap_or(1),
             batch: 256,
+            shard: None,
         }
     }
 }
@@ -54,6 +108,35 @@ pub fn run(
     counter: &Arc<AtomicU64>,
     sink: &mut dyn FnMut(ReportResult) -> Flow,
 ) {
+    run_batches(
+        engine,
+        inputs,
+        opts,
+        stats,
+        counter,
+        &|results| results,
+        &mut |results: Vec<ReportResult>| {
+            for r in results {
+                sink(r)?;
+            }
+            Flow::Continue(())
+        },
+    );
+}
+
+/// Like [`run`], but hands on whole batches, after `map` has turned each batch of results
+/// into a `T` on the worker thread that processed it. Work that is per batch (building the
+/// Polars frames of `mine`) so runs in parallel too, and `sink` (writing, in input order) is
+/// left with as little as possible. Batches are `opts.batch` reports (the last may be short).
+pub fn run_batches<T: Send>(
+    engine: &Engine,
+    inputs: &Inputs,
+    opts: &RunOptions,
+    stats: &mut ReadStats,
+    counter: &Arc<AtomicU64>,
+    map: &(dyn Fn(Vec<ReportResult>) -> T + Sync),
+    sink: &mut dyn FnMut(T) -> Flow,
+) {
     if inputs.example {
         let r = Report {
             id: "example".into(),
@@ -65,24 +148,43 @@ pub fn run(
         };
         stats.reports += 1;
         stats.bytes += r.text.len() as u64;
-        let _ = sink(engine.process(&r));
+        let _ = sink(map(vec![engine.process(&r)]));
         return;
     }
     let threads = opts.threads.max(1);
+    let batch_size = opts.batch.max(1);
+    let shard = opts.shard;
     if threads == 1 {
+        // One thread does everything, in batches, so the work per report is the same as with
+        // many threads and `--threads 1` is a fair baseline.
+        let mut batch = Vec::with_capacity(batch_size);
+        let mut flow = Flow::Continue(());
         read_reports(&inputs.paths, &inputs.options, stats, counter, &mut |r| {
-            sink(engine.process(&r))
+            if shard.is_some_and(|s| !s.contains(&r.id)) {
+                return Flow::Continue(());
+            }
+            batch.push(engine.process(&r));
+            if batch.len() >= batch_size {
+                flow = sink(map(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(batch_size),
+                )));
+                return flow;
+            }
+            Flow::Continue(())
         });
+        if flow.is_continue() && !batch.is_empty() {
+            let _ = sink(map(batch));
+        }
         return;
     }
     // A reader thread fills batches; workers process them; results are re-ordered by batch
     // sequence number before they reach the sink.
     use std::collections::BTreeMap;
     use std::sync::mpsc::sync_channel;
-    let batch_size = opts.batch.max(1);
     let (batch_tx, batch_rx) = sync_channel::<(u64, Vec<Report>)>(threads * 2);
     let batch_rx = Arc::new(std::sync::Mutex::new(batch_rx));
-    let (res_tx, res_rx) = sync_channel::<(u64, Vec<ReportResult>)>(threads * 2);
+    let (res_tx, res_rx) = sync_channel::<(u64, T)>(threads * 2);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::scope(|scope| {
         let reader_stop = stop.clone();
@@ -93,9 +195,13 @@ pub fn run(
             let mut seq = 0u64;
             let mut batch = Vec::with_capacity(batch_size);
             read_reports(paths, options, &mut local, counter, &mut |r| {
+                if shard.is_some_and(|s| !s.contains(&r.id)) {
+                    return Flow::Continue(());
+                }
                 batch.push(r);
                 if batch.len() >= batch_size {
-                    if batch_tx.send((seq, std::mem::take(&mut batch))).is_err()
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                    if batch_tx.send((seq, full)).is_err()
                         || reader_stop.load(std::sync::atomic::Ordering::Relaxed)
                     {
                         return Flow::Break(());
@@ -117,28 +223,26 @@ pub fn run(
                 let Ok(Ok((seq, reports))) = next else { break };
                 let results: Vec<ReportResult> =
                     reports.iter().map(|r| engine.process(r)).collect();
-                if tx.send((seq, results)).is_err() {
+                drop(reports);
+                if tx.send((seq, map(results))).is_err() {
                     break;
                 }
             });
         }
         drop(res_tx);
-        let mut pending: BTreeMap<u64, Vec<ReportResult>> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, T> = BTreeMap::new();
         let mut next = 0u64;
         let mut stopped = false;
-        for (seq, results) in res_rx.iter() {
-            pending.insert(seq, results);
-            while let Some(results) = pending.remove(&next) {
+        for (seq, out) in res_rx.iter() {
+            pending.insert(seq, out);
+            while let Some(out) = pending.remove(&next) {
                 next += 1;
                 if stopped {
                     continue;
                 }
-                for r in results {
-                    if sink(r).is_break() {
-                        stopped = true;
-                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                        break;
-                    }
+                if sink(out).is_break() {
+                    stopped = true;
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             }
         }
@@ -149,5 +253,19 @@ pub fn run(
             stats.bytes += local.bytes;
             stats.errors.extend(local.errors);
         }
+    });
+}
+
+/// The parse-only floor: read and split the inputs into reports exactly as [`run`] does, and
+/// nothing else. What [`run`] can never beat on this input; benchmarks compare against it.
+pub fn read_only(
+    inputs: &Inputs,
+    stats: &mut ReadStats,
+    counter: &Arc<AtomicU64>,
+    each: &mut dyn FnMut(&Report),
+) {
+    read_reports(&inputs.paths, &inputs.options, stats, counter, &mut |r| {
+        each(&r);
+        Flow::Continue(())
     });
 }

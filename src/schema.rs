@@ -220,6 +220,16 @@ pub enum ReportField {
     WorkupSuppressedBy,
     Conditions,
     Labs,
+    RecommendationTypes,
+    FollowupIntervalDays,
+    Recommendations,
+    CalciumMgDl,
+    PhosphateMgDl,
+    CaPhosProduct,
+    PthPgMl,
+    VitaminDNgMl,
+    Egfr,
+    CkdStage,
     Bytes,
     InvalidUtf8,
     Error,
@@ -244,6 +254,16 @@ impl ReportField {
         R::WorkupSuppressedBy,
         R::Conditions,
         R::Labs,
+        R::RecommendationTypes,
+        R::FollowupIntervalDays,
+        R::Recommendations,
+        R::CalciumMgDl,
+        R::PhosphateMgDl,
+        R::CaPhosProduct,
+        R::PthPgMl,
+        R::VitaminDNgMl,
+        R::Egfr,
+        R::CkdStage,
         R::Bytes,
         R::InvalidUtf8,
         R::Error,
@@ -259,7 +279,7 @@ impl ReportField {
 
     /// Fields that copy report text (left out by `--no-text`).
     pub fn is_text(self) -> bool {
-        matches!(self, R::WorkupReasons)
+        matches!(self, R::WorkupReasons | R::Recommendations)
     }
 
     pub fn name(self) -> &'static str {
@@ -279,6 +299,16 @@ impl ReportField {
             R::WorkupSuppressedBy => "workup_suppressed_by",
             R::Conditions => "conditions",
             R::Labs => "labs",
+            R::RecommendationTypes => "recommendation_types",
+            R::FollowupIntervalDays => "followup_interval_days",
+            R::Recommendations => "recommendations",
+            R::CalciumMgDl => "calcium_mg_dl",
+            R::PhosphateMgDl => "phosphate_mg_dl",
+            R::CaPhosProduct => "ca_phos_product",
+            R::PthPgMl => "pth_pg_ml",
+            R::VitaminDNgMl => "vitamin_d_ng_ml",
+            R::Egfr => "egfr",
+            R::CkdStage => "ckd_stage",
             R::Bytes => "bytes",
             R::InvalidUtf8 => "invalid_utf8",
             R::Error => "error",
@@ -294,12 +324,24 @@ impl ReportField {
             | R::NPossible
             | R::NHypothetical
             | R::Bytes
-            | R::InvalidUtf8 => Kind::Int,
+            | R::InvalidUtf8
+            | R::FollowupIntervalDays
+            | R::CkdStage => Kind::Int,
+            R::CalciumMgDl
+            | R::PhosphateMgDl
+            | R::CaPhosProduct
+            | R::PthPgMl
+            | R::VitaminDNgMl
+            | R::Egfr => Kind::Float,
             R::MetabolicWorkup => Kind::Bool,
             R::WorkupPriority => Kind::Category,
-            R::WorkupReasons | R::WorkupRules | R::WorkupSuppressedBy | R::Conditions | R::Labs => {
-                Kind::List
-            }
+            R::WorkupReasons
+            | R::WorkupRules
+            | R::WorkupSuppressedBy
+            | R::Conditions
+            | R::Labs
+            | R::RecommendationTypes
+            | R::Recommendations => Kind::List,
             _ => Kind::Str,
         }
     }
@@ -324,13 +366,26 @@ impl ReportField {
                     .collect(),
             ),
             R::WorkupSuppressedBy => Val::List(r.workup_suppressed_by.clone()),
-            R::Conditions => Val::List(
-                r.conditions
-                    .iter()
-                    .filter(|c| !c.negated)
-                    .map(|c| c.id.clone())
-                    .collect(),
-            ),
+            R::Conditions => {
+                // each condition once, stated present for the patient
+                let mut v: Vec<String> = Vec::new();
+                for c in r.conditions.iter().filter(|c| c.asserted()) {
+                    if !v.contains(&c.id) {
+                        v.push(c.id.clone());
+                    }
+                }
+                Val::List(v)
+            }
+            R::CalciumMgDl => Val::Float(r.lab("calcium")),
+            R::PhosphateMgDl => Val::Float(r.lab("phosphate")),
+            R::CaPhosProduct => Val::Float(r.lab("ca_phos_product")),
+            R::PthPgMl => Val::Float(r.lab("pth")),
+            R::VitaminDNgMl => Val::Float(r.lab("vitamin_d_25oh")),
+            R::Egfr => Val::Float(r.lab("egfr")),
+            R::CkdStage => match r.lab("ckd_stage") {
+                Some(v) => Val::Int(v.round() as i64),
+                None => Val::Null,
+            },
             R::Labs => Val::List(
                 r.labs
                     .iter()
@@ -349,6 +404,20 @@ impl ReportField {
                     })
                     .collect(),
             ),
+            R::RecommendationTypes => Val::List(recommendation_types(r)),
+            R::FollowupIntervalDays => match followup_interval_days(r) {
+                Some(d) => Val::Int(d as i64),
+                None => Val::Null,
+            },
+            R::Recommendations => Val::List(
+                r.recommendations
+                    .iter()
+                    .map(|x| match x.interval_days {
+                        Some(d) => format!("{} ({d} d): {}", x.kind, x.sentence.trim()),
+                        None => format!("{}: {}", x.kind, x.sentence.trim()),
+                    })
+                    .collect(),
+            ),
             R::Bytes => Val::Int(r.bytes as i64),
             R::InvalidUtf8 => Val::Int(r.invalid_utf8 as i64),
             R::Error => match &r.error {
@@ -359,9 +428,117 @@ impl ReportField {
     }
 }
 
+/// The distinct recommendation types of a report, in the order they first appear.
+pub fn recommendation_types(r: &ReportResult) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for x in &r.recommendations {
+        if !v.contains(&x.kind) {
+            v.push(x.kind.clone());
+        }
+    }
+    v
+}
+
+/// The shortest interval stated for an imaging follow-up, in days (`None` when none is).
+pub fn followup_interval_days(r: &ReportResult) -> Option<u32> {
+    r.recommendations
+        .iter()
+        .filter(|x| x.kind == "imaging_followup")
+        .filter_map(|x| x.interval_days)
+        .min()
+}
+
 /// Format a float without trailing zeros (`10.02`, `4`).
 pub fn trim_float(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
+}
+
+/// The fields of the audit table (`calcmine audit`), in output order: one row per report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditField {
+    ReportId,
+    Source,
+    Line,
+    Outcome,
+    MetabolicWorkup,
+    WorkupPriority,
+    WorkupRules,
+    RecommendationTypes,
+    FollowupIntervalDays,
+    WorkupReasons,
+    Recommendations,
+    Error,
+}
+
+use AuditField as A;
+
+impl AuditField {
+    pub const ALL: &'static [AuditField] = &[
+        A::ReportId,
+        A::Source,
+        A::Line,
+        A::Outcome,
+        A::MetabolicWorkup,
+        A::WorkupPriority,
+        A::WorkupRules,
+        A::RecommendationTypes,
+        A::FollowupIntervalDays,
+        A::WorkupReasons,
+        A::Recommendations,
+        A::Error,
+    ];
+
+    pub fn columns(no_text: bool) -> Vec<AuditField> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|f| !(no_text && f.is_text()))
+            .collect()
+    }
+
+    /// Fields that copy report text (left out by `--no-text`).
+    pub fn is_text(self) -> bool {
+        matches!(self, A::WorkupReasons | A::Recommendations)
+    }
+
+    /// The report column this audit column shows, where there is one.
+    fn report_field(self) -> Option<ReportField> {
+        Some(match self {
+            A::ReportId => R::ReportId,
+            A::Source => R::Source,
+            A::Line => R::Line,
+            A::MetabolicWorkup => R::MetabolicWorkup,
+            A::WorkupPriority => R::WorkupPriority,
+            A::WorkupRules => R::WorkupRules,
+            A::RecommendationTypes => R::RecommendationTypes,
+            A::FollowupIntervalDays => R::FollowupIntervalDays,
+            A::WorkupReasons => R::WorkupReasons,
+            A::Recommendations => R::Recommendations,
+            A::Error => R::Error,
+            A::Outcome => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self.report_field() {
+            Some(f) => f.name(),
+            None => "outcome",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self.report_field() {
+            Some(f) => f.kind(),
+            None => Kind::Category,
+        }
+    }
+
+    pub fn value(self, r: &ReportResult) -> Val<'_> {
+        match self.report_field() {
+            Some(f) => f.value(r),
+            None => Val::Str(crate::audit::outcome(r).as_str()),
+        }
+    }
 }

@@ -1,5 +1,24 @@
 //! Normalization of mentions to the taxonomy (TAXONOMY.md §3–6): the closed vocabularies, and
 //! the coding stage that fills a mention's codes from its term and the words around it.
+//!
+//! All domain knowledge is in the lexicon (`anatomy.toml`, `morphology.toml`, `causes.toml`);
+//! this module only links words to mentions and merges their codes:
+//!
+//! - **Linking.** Every anatomy, descriptor and cause word of a sentence goes to one mention: the
+//!   one whose span contains it, else the nearest reachable one. Nothing links across a
+//!   terminator (`;`, "but", a forward negation that starts another finding, a period kept inside
+//!   the sentence), nor past another mention, nor farther than `max_words`. A word with a
+//!   coordinator ("and", ",") between it and one mention and none between it and another goes
+//!   to the other; across a coordinator on both sides, a postmodifier goes to the preceding
+//!   mention.
+//! - **Coordination.** Coordinated places distribute: "calcified mediastinal and right hilar
+//!   lymph nodes" is coded once per place (two mentions, same span), with the head noun at the
+//!   end shared.
+//! - **Merging.** Per code, the target term's own codes first; then the linked words of the same
+//!   clause before those across a coordinator, the heavier (head noun over adjective over body
+//!   region) before the lighter, the nearer before the farther. Mechanism: target → cause word →
+//!   anatomy that implies one → report context ([`apply_mechanism_rules`]) → `indeterminate`;
+//!   `mechanism_basis` keeps the deciding words.
 
 /// `mechanism` vocabulary (§6).
 pub const MECHANISMS: &[&str] = &[
@@ -74,3 +93,736 @@ pub const DISTRIBUTIONS: &[&str] = &["focal", "multifocal", "diffuse", "unspecif
 
 /// `predominance` vocabulary (§5).
 pub const PREDOMINANCES: &[&str] = &["upper_zone", "lower_zone", "symmetric", "none"];
+
+use crate::error::Error;
+use crate::lexicon::{Category, Direction, Lexicon, MechanismRule, ModifierEntry, TargetEntry};
+use crate::matcher::{leftmost_longest, Hit};
+use crate::model::{Condition, Mention};
+use crate::pipeline::{Key, SentenceView};
+use crate::text::normalize_phrase;
+
+/// Check a modifier entry's codes against the closed vocabularies.
+pub fn validate_modifier(family: &str, e: &ModifierEntry, errors: &mut Vec<Error>) {
+    let mut bad = |field: &str, v: &str, vocab: &[&str]| {
+        if !vocab.contains(&v) {
+            errors.push(Error::lexicon(
+                &e.origin.file,
+                e.origin.line,
+                format!(
+                    "{family} `{}`: unknown {field} `{v}` (expected one of {})",
+                    e.id,
+                    vocab.join(", ")
+                ),
+            ));
+        }
+    };
+    let fields: [(&str, &Option<String>, &[&str]); 5] = [
+        ("location_class", &e.location_class, LOCATION_CLASSES),
+        ("compartment", &e.compartment, COMPARTMENTS),
+        ("laterality", &e.laterality, LATERALITIES),
+        ("distribution", &e.distribution, DISTRIBUTIONS),
+        ("predominance", &e.predominance, PREDOMINANCES),
+    ];
+    for (name, v, vocab) in fields {
+        if let Some(v) = v {
+            bad(name, v, vocab);
+        }
+    }
+    if let Some(v) = &e.mechanism {
+        bad("mechanism", v, MECHANISMS);
+    }
+    for m in &e.morphology {
+        bad("morphology", m, MORPHOLOGIES);
+    }
+    if e.weight.is_some_and(|w| w > 2) {
+        errors.push(Error::lexicon(
+            &e.origin.file,
+            e.origin.line,
+            format!("{family} `{}`: weight must be 0, 1 or 2", e.id),
+        ));
+    }
+}
+
+/// Check a mechanism rule: its mechanism and scope.
+pub fn validate_mechanism_rule(r: &MechanismRule, errors: &mut Vec<Error>) {
+    if !MECHANISMS.contains(&r.mechanism.as_str()) {
+        errors.push(Error::lexicon(
+            &r.origin.file,
+            r.origin.line,
+            format!(
+                "mechanism_rule `{}`: unknown mechanism `{}`",
+                r.id, r.mechanism
+            ),
+        ));
+    }
+    if !matches!(r.scope.as_str(), "report" | "site") {
+        errors.push(Error::lexicon(
+            &r.origin.file,
+            r.origin.line,
+            format!(
+                "mechanism_rule `{}`: scope must be `report` or `site`, not `{}`",
+                r.id, r.scope
+            ),
+        ));
+    }
+    for c in &r.compartments {
+        if !COMPARTMENTS.contains(&c.as_str()) {
+            errors.push(Error::lexicon(
+                &r.origin.file,
+                r.origin.line,
+                format!("mechanism_rule `{}`: unknown compartment `{c}`", r.id),
+            ));
+        }
+    }
+}
+
+/// Which modifier family a hit belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Anatomy,
+    Descriptor,
+    Cause,
+}
+
+/// A modifier linked to a mention: how far, and whether across a coordinator (tier 1).
+#[derive(Debug, Clone, Copy)]
+struct Link<'a> {
+    entry: &'a ModifierEntry,
+    family: Family,
+    start: usize,
+    end: usize,
+    tier: u8,
+    dist: usize,
+}
+
+/// Tokens of a normalized sentence: words and the punctuation marks `,` `;` `:` as their own
+/// tokens, with byte starts; used to measure distance and find clause boundaries.
+struct Tokens {
+    starts: Vec<usize>,
+    /// normalized text of each token
+    words: Vec<String>,
+    /// the token ends with a period inside the sentence (the splitter keeps "XXXX." and
+    /// abbreviations inside one sentence): nothing links across it
+    period: Vec<bool>,
+}
+
+impl Tokens {
+    fn new(text: &str) -> Tokens {
+        let mut starts = Vec::new();
+        let mut words = Vec::new();
+        let mut period = Vec::new();
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            if c == b' ' {
+                i += 1;
+                continue;
+            }
+            if matches!(c, b',' | b';' | b':' | b'(' | b')') {
+                starts.push(i);
+                words.push((c as char).to_string());
+                period.push(false);
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < b.len() && !matches!(b[i], b' ' | b',' | b';' | b':' | b'(' | b')') {
+                i += 1;
+            }
+            let raw = &text[s..i];
+            let w = raw.trim_end_matches(['.', '?', '!']);
+            starts.push(s);
+            words.push(w.to_string());
+            period.push(w.len() < raw.len() && i < b.len());
+        }
+        Tokens {
+            starts,
+            words,
+            period,
+        }
+    }
+    /// Index of the token containing byte `pos`.
+    fn at(&self, pos: usize) -> usize {
+        self.starts.partition_point(|&s| s <= pos).saturating_sub(1)
+    }
+}
+
+/// Linking configuration compiled once: coordinator and terminator phrases as token sequences.
+#[derive(Debug, Clone, Default)]
+pub struct Linker {
+    coordinators: Vec<Vec<String>>,
+    terminators: Vec<Vec<String>>,
+    max_words: usize,
+}
+
+fn phrases(list: &[String]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|p| {
+            let n = normalize_phrase(p);
+            if n.trim() == "," || n.trim() == ";" {
+                vec![n.trim().to_string()]
+            } else {
+                n.split(' ').map(str::to_string).collect()
+            }
+        })
+        .filter(|v: &Vec<String>| !v.is_empty() && !v[0].is_empty())
+        .collect()
+}
+
+impl Linker {
+    pub fn new(lex: &Lexicon) -> Linker {
+        Linker {
+            coordinators: phrases(&lex.linking.coordinators),
+            terminators: phrases(&lex.linking.terminators),
+            max_words: lex.linking.max_words,
+        }
+    }
+
+    /// Per token: 1 where a coordinator starts, 2 where a terminator or `;` starts.
+    fn boundaries(&self, t: &Tokens) -> Vec<u8> {
+        let mut out = vec![0u8; t.words.len()];
+        let starts_with = |i: usize, p: &[String]| {
+            p.iter()
+                .enumerate()
+                .all(|(k, w)| t.words.get(i + k).is_some_and(|x| x == w))
+        };
+        for (i, o) in out.iter_mut().enumerate() {
+            if t.words[i] == ";"
+                || t.period[i]
+                || self.terminators.iter().any(|p| starts_with(i, p))
+            {
+                *o = 2;
+            } else if self.coordinators.iter().any(|p| starts_with(i, p)) {
+                *o = 1;
+            }
+        }
+        out
+    }
+}
+
+/// Code the mentions of one sentence from their target entries and the anatomy, descriptor and
+/// cause words linked to them. `spans` are the mentions' ranges in the normalized sentence.
+pub fn code_sentence(
+    text: &str,
+    lex: &Lexicon,
+    linker: &Linker,
+    s: &SentenceView,
+    spans: &[(usize, usize)],
+    targets: &[&TargetEntry],
+    mentions: Vec<Mention>,
+) -> Vec<Mention> {
+    if mentions.is_empty() {
+        return mentions;
+    }
+    let toks = Tokens::new(&s.norm.text);
+    let bounds = linker.boundaries(&toks);
+    let mspan: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|&(a, b)| (toks.at(a), toks.at(b.saturating_sub(1).max(a))))
+        .collect();
+    type Keep = fn(&Key) -> bool;
+    let families: [(Family, Keep); 3] = [
+        (Family::Anatomy, |k| matches!(k, Key::Anatomy(_))),
+        (Family::Descriptor, |k| matches!(k, Key::Descriptor(_))),
+        (Family::Cause, |k| matches!(k, Key::Cause(_))),
+    ];
+    let chosen: Vec<(Family, Vec<Hit<Key>>)> = families
+        .iter()
+        .map(|(f, keep)| (*f, leftmost_longest(&s.hits, keep)))
+        .collect();
+    // a word inside a longer word of another family belongs to it ("upper zone" in "upper zone
+    // predominant" is a predominance, not a site)
+    let inside_longer = |h: &Hit<Key>, fam: Family| {
+        chosen.iter().any(|(f, hs)| {
+            *f != fam
+                && hs.iter().any(|o| {
+                    o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start)
+                })
+        })
+    };
+    // "punctate and coarse calcifications": a coordinator between two descriptors joins the
+    // descriptors, not two findings
+    let mut bounds = bounds;
+    {
+        let mut desc = vec![false; toks.words.len()];
+        for (f, hs) in &chosen {
+            if *f == Family::Descriptor {
+                for h in hs {
+                    let (a, b) = (
+                        toks.at(h.start),
+                        toks.at(h.end.saturating_sub(1).max(h.start)),
+                    );
+                    for d in desc.iter_mut().take(b + 1).skip(a) {
+                        *d = true;
+                    }
+                }
+            }
+        }
+        for i in 1..bounds.len().saturating_sub(1) {
+            if bounds[i] == 1 && desc[i - 1] && desc[i + 1] {
+                bounds[i] = 0;
+            }
+        }
+    }
+    // a forward negation starts another (denied) finding: "calcified granulomas, without
+    // pleural effusion" — nothing links across it
+    for h in &s.hits {
+        if let Key::Trigger(i) = h.key {
+            let t = &lex.triggers[i as usize];
+            if t.category == Category::Negated && t.direction == Direction::Forward {
+                let k = toks.at(h.start);
+                if k < bounds.len() {
+                    bounds[k] = 2;
+                }
+            }
+        }
+    }
+    let mut links: Vec<Vec<Link>> = vec![Vec::new(); mentions.len()];
+    for (family, hits) in &chosen {
+        let family = *family;
+        for h in hits.iter().copied() {
+            if inside_longer(&h, family) {
+                continue;
+            }
+            let entry = entry_of(lex, &h);
+            let (a, b) = (
+                toks.at(h.start),
+                toks.at(h.end.saturating_sub(1).max(h.start)),
+            );
+            if let Some((i, tier, dist)) = nearest_mention(a, b, &mspan, &bounds, linker.max_words)
+            {
+                links[i].push(Link {
+                    entry,
+                    family,
+                    start: h.start,
+                    end: h.end,
+                    tier,
+                    dist,
+                });
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(mentions.len());
+    for (i, m) in mentions.into_iter().enumerate() {
+        let (groups, bilateral) = coordinated_groups(&links[i], mspan[i], &toks, &bounds);
+        for g in groups {
+            let mut c = m.clone();
+            apply_links(&mut c, targets[i], &g, s, text);
+            if bilateral {
+                c.laterality = "bilateral".into();
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Coordinated places distribute over the mention they describe: "calcified mediastinal and
+/// right hilar lymph nodes" is two findings (mediastinal nodes; right hilar nodes), each coded
+/// with its own site and laterality. Anatomy words are grouped at coordinators; when two or more
+/// groups name a site, the mention is coded once per group (same text and span), with the
+/// organ-only words ("lymph nodes") and every descriptor and cause shared. When the groups
+/// differ only by side ("right and left hilar nodes"), the laterality is bilateral.
+fn coordinated_groups<'a>(
+    links: &[Link<'a>],
+    mspan: (usize, usize),
+    toks: &Tokens,
+    bounds: &[u8],
+) -> (Vec<Vec<Link<'a>>>, bool) {
+    let mut anat: Vec<Link> = links
+        .iter()
+        .copied()
+        .filter(|l| l.family == Family::Anatomy)
+        .collect();
+    anat.sort_by_key(|l| l.start);
+    let mut groups: Vec<Vec<Link>> = Vec::new();
+    let mut prev_end: Option<usize> = None;
+    for l in anat {
+        let a = toks.at(l.start);
+        let split = prev_end.is_some_and(|pe| bounds[(pe + 1).min(a)..a].contains(&1));
+        if groups.is_empty() || split {
+            groups.push(Vec::new());
+        }
+        prev_end = Some(toks.at(l.end.saturating_sub(1).max(l.start)));
+        if let Some(g) = groups.last_mut() {
+            g.push(l);
+        }
+    }
+    // a group names a place when it has a site, or an organ head noun ("fasciae and muscles")
+    let has_site = |g: &Vec<Link>| {
+        g.iter().any(|l| {
+            (l.entry.site.is_some() && l.entry.weight.unwrap_or(1) >= 1)
+                || (l.entry.organ.is_some() && l.entry.weight.unwrap_or(1) >= 2)
+        })
+    };
+    let sided: Vec<&str> = groups
+        .iter()
+        .filter_map(|g| g.iter().find_map(|l| l.entry.laterality.as_deref()))
+        .collect();
+    let n_sites = groups.iter().filter(|g| has_site(g)).count();
+    if n_sites < 2 {
+        let bilateral = groups.len() >= 2
+            && sided.contains(&"left")
+            && sided.contains(&"right")
+            && groups.iter().filter(|g| has_site(g)).count() <= 1;
+        return (vec![links.to_vec()], bilateral);
+    }
+    // Words other than anatomy go with the group they sit next to (no coordinator between), or
+    // to every group when the mention lies between them and all groups or no group is reachable.
+    let (ms, me) = mspan;
+    let span_of = |g: &Vec<Link>| -> (usize, usize) {
+        let a = g.iter().map(|l| toks.at(l.start)).min().unwrap_or(0);
+        let b = g
+            .iter()
+            .map(|l| toks.at(l.end.saturating_sub(1).max(l.start)))
+            .max()
+            .unwrap_or(0);
+        (a, b)
+    };
+    // groups naming the same place are one place ("popliteal artery ..., popliteal artery
+    // aneurysm")
+    let place = |g: &Vec<Link>| {
+        let pick = |f: fn(&ModifierEntry) -> &Option<String>| {
+            g.iter()
+                .find_map(|l| f(l.entry).clone())
+                .unwrap_or_default()
+        };
+        (
+            pick(|e| &e.organ),
+            pick(|e| &e.site),
+            pick(|e| &e.laterality),
+        )
+    };
+    let mut merged: Vec<Vec<Link>> = Vec::new();
+    for g in groups.into_iter().filter(has_site) {
+        match merged.iter_mut().find(|m| place(m) == place(&g)) {
+            Some(m) => m.extend(g),
+            None => merged.push(g),
+        }
+    }
+    if merged.len() < 2 {
+        return (vec![links.to_vec()], false);
+    }
+    let groups = merged;
+    let spans: Vec<(usize, usize)> = groups.iter().map(span_of).collect();
+
+    // an organ noun in the last group heads the whole coordination ("mediastinal and right
+    // hilar lymph nodes") and distributes over every group
+    let last = match groups.last() {
+        Some(g)
+            if g.iter()
+                .any(|l| l.entry.site.is_some() || l.entry.laterality.is_some()) =>
+        {
+            spans.last().copied().unwrap_or((0, 0))
+        }
+        _ => (usize::MAX, usize::MAX),
+    };
+    let mut owned: Vec<Vec<Link>> = groups;
+    let mut shared: Vec<Link> = links
+        .iter()
+        .copied()
+        .filter(|l| {
+            l.family == Family::Anatomy
+                && l.entry.site.is_none()
+                && l.entry.laterality.is_none()
+                && l.entry.weight.unwrap_or(1) >= 2
+                && toks.at(l.start) >= last.0
+        })
+        .collect();
+    for l in links.iter().filter(|l| l.family != Family::Anatomy) {
+        let t = toks.at(l.start);
+        let beyond_mention = (t > me && spans.iter().all(|&(_, b)| b < ms))
+            || (t < ms && spans.iter().all(|&(a, _)| a > me));
+        let owner = if beyond_mention {
+            None
+        } else {
+            spans
+                .iter()
+                .enumerate()
+                .filter(|(_, &(a, b))| {
+                    let (lo, hi) = if t < a { (t + 1, a) } else { (b + 1, t) };
+                    lo > hi || !bounds[lo.min(hi)..hi].contains(&1)
+                })
+                .min_by_key(|(_, &(a, b))| if t < a { a - t } else { t.saturating_sub(b) })
+                .map(|(i, _)| i)
+        };
+        match owner {
+            Some(i) => owned[i].push(*l),
+            None => shared.push(*l),
+        }
+    }
+    let out = owned
+        .into_iter()
+        .map(|mut v| {
+            for l in &shared {
+                if !v.iter().any(|x| x.start == l.start && x.family == l.family) {
+                    v.push(*l);
+                }
+            }
+            v
+        })
+        .collect();
+    (out, false)
+}
+
+fn entry_of<'a>(lex: &'a Lexicon, h: &Hit<Key>) -> &'a ModifierEntry {
+    match h.key {
+        Key::Anatomy(i) => &lex.anatomy[i as usize],
+        Key::Descriptor(i) => &lex.descriptors[i as usize],
+        Key::Cause(i) => &lex.causes[i as usize],
+        _ => unreachable!("filtered to modifier families"),
+    }
+}
+
+/// The mention a modifier at tokens `a..=b` describes: the one whose span contains it, else the
+/// nearest reachable one — no terminator and no other mention in between, within `max` words —
+/// preferring one not across a coordinator, then the nearer, then the following (English
+/// premodifiers precede their head). Returns (mention, tier, distance in words).
+fn nearest_mention(
+    a: usize,
+    b: usize,
+    spans: &[(usize, usize)],
+    bounds: &[u8],
+    max: usize,
+) -> Option<(usize, u8, usize)> {
+    let mut best: Option<(usize, (u8, usize, usize))> = None;
+    for (i, &(ms, me)) in spans.iter().enumerate() {
+        if a <= me && ms <= b {
+            return Some((i, 0, 0));
+        }
+        let (lo, hi, after) = if b < ms {
+            (b + 1, ms, 0u8)
+        } else {
+            (me + 1, a, 1u8)
+        };
+        if spans
+            .iter()
+            .enumerate()
+            .any(|(j, &(s2, e2))| j != i && s2 >= lo && e2 < hi)
+        {
+            continue;
+        }
+        let between = &bounds[lo.min(hi)..hi];
+        if between.contains(&2) {
+            continue;
+        }
+        let dist = hi - lo;
+        if dist > max {
+            continue;
+        }
+        let tier = u8::from(between.contains(&1));
+        // same clause: the nearest, then the following mention (premodifiers precede their
+        // head); across a coordinator: the preceding mention (postmodifiers follow their head:
+        // "calcifications of the cartilage and meniscus, consistent with CPPD")
+        let after = usize::from(after);
+        let key = if tier == 0 {
+            (tier, dist, after)
+        } else {
+            (tier, 1 - after, dist)
+        };
+        if best.map_or(true, |(_, k)| key < k) {
+            best = Some((i, key));
+        }
+    }
+    best.map(|(i, k)| (i, k.0, if k.0 == 0 { k.1 } else { k.2 }))
+}
+
+fn set(slot: &mut String, v: &Option<String>) -> bool {
+    match v {
+        Some(v) if !v.is_empty() => {
+            *slot = v.clone();
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Fill a mention's codes: the target's own first, then the best linked words per code.
+fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceView, text: &str) {
+    // best first: same clause, heaviest, nearest
+    let mut anat: Vec<&Link> = links
+        .iter()
+        .filter(|l| l.family == Family::Anatomy)
+        .collect();
+    anat.sort_by_key(|l| (l.tier, 2 - l.entry.weight.unwrap_or(1), l.dist));
+    let mut near: Vec<&Link> = links.iter().collect();
+    near.sort_by_key(|l| (l.tier, l.dist));
+
+    // organ, with the location class and compartment of the same word
+    if t.organ.is_some() {
+        set(&mut m.organ, &t.organ);
+        set(&mut m.location_class, &t.location_class);
+        set(&mut m.compartment, &t.compartment);
+    } else if let Some(l) = anat.iter().find(|l| l.entry.organ.is_some()) {
+        set(&mut m.organ, &l.entry.organ);
+        set(&mut m.location_class, &l.entry.location_class);
+        set(&mut m.compartment, &l.entry.compartment);
+    }
+    if m.location_class == "unspecified" && !set(&mut m.location_class, &t.location_class) {
+        if let Some(l) = anat.iter().find(|l| l.entry.location_class.is_some()) {
+            set(&mut m.location_class, &l.entry.location_class);
+        }
+    }
+    if m.compartment == "none" && !set(&mut m.compartment, &t.compartment) {
+        if let Some(l) = anat.iter().find(|l| {
+            l.entry.compartment.is_some()
+                && l.entry.location_class.as_deref() == Some(m.location_class.as_str())
+        }) {
+            set(&mut m.compartment, &l.entry.compartment);
+        }
+    }
+    if m.location_class != "soft_tissue" {
+        m.compartment = "none".into();
+    }
+    if !set(&mut m.site, &t.site) {
+        if let Some(l) = anat.iter().find(|l| l.entry.site.is_some()) {
+            set(&mut m.site, &l.entry.site);
+        }
+    }
+    // laterality: the nearest word that states one
+    if let Some(l) = near
+        .iter()
+        .find(|l| l.family == Family::Anatomy && l.entry.laterality.is_some())
+    {
+        set(&mut m.laterality, &l.entry.laterality);
+    }
+    // morphology: the target's, then every descriptor in the same clause
+    let mut morph: Vec<String> = t.morphology.clone();
+    for l in links
+        .iter()
+        .filter(|l| l.family == Family::Descriptor && l.tier == 0)
+    {
+        for x in &l.entry.morphology {
+            if !morph.contains(x) {
+                morph.push(x.clone());
+            }
+        }
+    }
+    m.morphology = morph;
+    // distribution and predominance describe the whole finding, so they may follow a comma
+    // ("calcific foci in both upper lobes, upper-lobe predominant"); same clause first
+    let desc = |f: fn(&ModifierEntry) -> &Option<String>| {
+        near.iter()
+            .find(|l| l.family == Family::Descriptor && f(l.entry).is_some())
+            .and_then(|l| f(l.entry).clone())
+    };
+    if let Some(d) = desc(|e| &e.distribution) {
+        m.distribution = d;
+    }
+    if let Some(p) = desc(|e| &e.predominance) {
+        m.predominance = p;
+    }
+    // process from a cause word when the target does not say ("myositis ossificans")
+    if t.process.is_none() {
+        if let Some(l) = near.iter().find(|l| l.entry.process.is_some()) {
+            if let Some(p) = l.entry.process {
+                m.process = p.as_str().into();
+            }
+        }
+    }
+    // entity and mechanism: target, then the nearest cause, then anatomy that implies one
+    let causes: Vec<&&Link> = near.iter().filter(|l| l.family == Family::Cause).collect();
+    // anatomy implies an entity or mechanism only from the same clause, or from the word that
+    // decided the organ ("lymph nodes" in a coordination)
+    let organ_word = anat
+        .iter()
+        .find(|l| l.entry.organ.is_some())
+        .map(|l| l.start);
+    let anat_implied: Vec<&&Link> = anat
+        .iter()
+        .filter(|l| l.tier == 0 || Some(l.start) == organ_word)
+        .collect();
+    if !set(&mut m.entity, &t.entity) {
+        let from = causes
+            .iter()
+            .chain(anat_implied.iter())
+            .find(|l| l.entry.entity.is_some());
+        if let Some(l) = from {
+            set(&mut m.entity, &l.entry.entity);
+        }
+    }
+    if t.mechanism.is_some() {
+        set(&mut m.mechanism, &t.mechanism);
+        m.mechanism_basis = m.text.clone();
+        m.mechanism_source = t.id.clone();
+    } else if let Some(l) = causes
+        .iter()
+        .chain(anat_implied.iter())
+        .find(|l| l.entry.mechanism.is_some())
+    {
+        set(&mut m.mechanism, &l.entry.mechanism);
+        m.mechanism_basis = original(text, s, l.start, l.end);
+        m.mechanism_source = l.entry.id.clone();
+    }
+}
+
+/// The report text of a normalized range of a sentence.
+fn original(text: &str, s: &SentenceView, start: usize, end: usize) -> String {
+    let (a, b) = s.norm.original_range(start, end);
+    text.get(a..b).unwrap_or("").to_string()
+}
+
+/// Organs and sites named by each sentence (for rules scoped to "that site").
+pub fn sentence_places(lex: &Lexicon, s: &SentenceView) -> Vec<String> {
+    let mut out = Vec::new();
+    for h in leftmost_longest(&s.hits, |k| matches!(k, Key::Anatomy(_))) {
+        let e = entry_of(lex, &h);
+        for v in [&e.organ, &e.site].into_iter().flatten() {
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Decide the mechanism of mentions the sentence left undecided from the report's context
+/// (the `[[mechanism_rule]]`s, in order).
+pub fn apply_mechanism_rules(
+    rules: &[MechanismRule],
+    conditions: &[Condition],
+    places: &[Vec<String>],
+    mentions: &mut [Mention],
+) {
+    for m in mentions.iter_mut() {
+        // a denied calcification ("non-calcified nodule") has no mechanism to decide
+        if m.mechanism != "indeterminate" || m.negated {
+            continue;
+        }
+        for r in rules {
+            let applies_here = (r.organs.is_empty()
+                && r.sites.is_empty()
+                && r.compartments.is_empty()
+                && r.entities.is_empty())
+                || r.organs.contains(&m.organ)
+                || r.sites.contains(&m.site)
+                || r.compartments.contains(&m.compartment)
+                || r.entities.contains(&m.entity);
+            if !applies_here {
+                continue;
+            }
+            let found = conditions.iter().find(|c| {
+                c.asserted()
+                    && r.conditions.contains(&c.id)
+                    && (r.scope == "report"
+                        || c.sentence_index == m.sentence_index
+                        || places.get(c.sentence_index as usize).is_some_and(|p| {
+                            (m.organ != "unspecified" && p.contains(&m.organ))
+                                || (m.site != "unspecified" && p.contains(&m.site))
+                        }))
+            });
+            if let Some(c) = found {
+                m.mechanism = r.mechanism.clone();
+                m.mechanism_basis = c.text.clone();
+                m.mechanism_source = c.id.clone();
+                if m.entity == "none" {
+                    if let Some(e) = r.entity_by_organ.get(&m.organ) {
+                        m.entity = e.clone();
+                    }
+                }
+                break;
+            }
+        }
+    }
+}

@@ -28,7 +28,8 @@ pub struct ExtractArgs {
 
 pub fn run(a: ExtractArgs) -> Result<u8> {
     let started = Instant::now();
-    let engine = Engine::new(a.lexicon.load()?);
+    // mentions only: no recommendation stage, so reports without a target word are skipped
+    let engine = Engine::new(a.lexicon.load()?).with_recommendations(false);
     let fields = MentionField::columns(a.output.no_text);
     let sink = Sink::open(a.output.output.as_deref())?;
     let mut out = TableWriter::new(
@@ -38,15 +39,25 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
     )?;
     let mut stats = ReadStats::default();
     let counter = Arc::new(AtomicU64::new(0));
-    let (mut mentions, mut present) = (0u64, 0u64);
+    let inputs = a.input.inputs();
+    let total = if inputs.example {
+        None
+    } else {
+        crate::progress::input_size(&inputs.paths)
+    };
+    let mut progress =
+        crate::progress::Progress::new(a.run.show_progress(), total, counter.clone());
+    let (mut mentions, mut present, mut flagged) = (0u64, 0u64, 0u64);
     let mut failure = None;
     crate::run::run(
         &engine,
-        &a.input.inputs(),
+        &inputs,
         &a.run.run_options(),
         &mut stats,
         &counter,
         &mut |r| {
+            progress.report_done();
+            flagged += r.metabolic_workup as u64;
             for m in &r.mentions {
                 mentions += 1;
                 if m.status == Status::Present {
@@ -61,6 +72,7 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
             Flow::Continue(())
         },
     );
+    progress.finish();
     if let Some(e) = failure {
         return Err(e);
     }
@@ -68,7 +80,7 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
     let errors = report_stats(
         &stats,
         a.run.quiet,
-        &format!(", {mentions} mentions ({present} present)"),
+        &format!(", {mentions} mentions ({present} present), {flagged} flagged"),
         started.elapsed().as_secs_f64(),
     );
     Ok(if errors {

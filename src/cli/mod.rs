@@ -13,9 +13,13 @@ use crate::lexicon::{Lexicon, LexiconOptions};
 use crate::output::Format;
 use crate::run::Inputs;
 
+mod audit;
 mod eval;
+mod explain;
 mod extract;
+mod flag;
 mod lexicon;
+mod mine;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -34,6 +38,18 @@ pub struct Cli {
 pub enum Command {
     /// Stream one row per mention (TSV by default) with its assertion and codes.
     Extract(extract::ExtractArgs),
+    /// Audit follow-up: per report, the work-up flag, the recommendation types and whether a
+    /// flagged report recommends metabolic labs; prints counts and rates by work-up rule.
+    Audit(audit::AuditArgs),
+    /// Show how calcmine read a report: the text with each mention highlighted, and per mention
+    /// its codes and the words that decided them (to debug a lexicon).
+    Explain(explain::ExplainArgs),
+    /// Mine inputs into analysis tables in a directory: mentions and reports (Parquet or CSV),
+    /// summary.csv and run.json; all cores, bounded memory, atomic files.
+    Mine(mine::MineArgs),
+    /// One row per report: mention counts, labs, conditions, and whether a metabolic work-up is
+    /// warranted, with the rules that fired.
+    Flag(flag::FlagArgs),
     /// Validate or print the effective lexicon.
     #[command(subcommand)]
     Lexicon(lexicon::LexiconCmd),
@@ -124,7 +140,7 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value = "tsv")]
     pub format: Format,
     /// Write to FILE (atomically: complete or not at all) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, visible_alias = "out", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Leave report text (sentences, matched text, trigger words) out of every output.
     #[arg(long)]
@@ -166,6 +182,10 @@ pub fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Extract(a) => extract::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Explain(a) => explain::run(a),
+        Command::Mine(a) => mine::run(a),
+        Command::Flag(a) => flag::run(a),
         Command::Lexicon(c) => lexicon::run(c),
         Command::Eval(a) => eval::run(a),
     };

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Read calcmine's Parquet tables back with three independent readers (pyarrow, DuckDB,
+Python Polars) and check every column has its documented type.
+
+  check_readers.py OUT_DIR SCHEMA_JSON EXPECTED_REPORTS
+
+SCHEMA_JSON is `calcmine mine --print-schema`: the columns and kinds from schema.rs.
+Documented types (README, "Output tables"):
+  kind          pyarrow                         DuckDB      Polars
+  string        string / large_string / string_view  VARCHAR  String
+  categorical   dictionary<values=string>       VARCHAR     Categorical
+  int64         int64                           BIGINT      Int64
+  boolean       bool                            BOOLEAN     Boolean
+  float64       double                          DOUBLE      Float64
+  list<string>  list / large_list of string     VARCHAR[]   List(String)
+"""
+import json, sys
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+out_dir, schema_path, expected_reports = sys.argv[1], sys.argv[2], int(sys.argv[3])
+schema = json.load(open(schema_path))
+failures = []
+
+
+def is_str(t):
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+
+
+def arrow_ok(kind, t):
+    return {
+        "string": lambda: is_str(t),
+        "categorical": lambda: pa.types.is_dictionary(t) and is_str(t.value_type),
+        "int64": lambda: t == pa.int64(),
+        "boolean": lambda: t == pa.bool_(),
+        "float64": lambda: t == pa.float64(),
+        "list<string>": lambda: (pa.types.is_list(t) or pa.types.is_large_list(t)) and is_str(t.value_type),
+    }[kind]()
+
+
+DUCK = {"string": "VARCHAR", "categorical": "VARCHAR", "int64": "BIGINT", "boolean": "BOOLEAN",
+        "float64": "DOUBLE", "list<string>": "VARCHAR[]"}
+POLARS = {"string": pl.String, "categorical": pl.Categorical, "int64": pl.Int64, "boolean": pl.Boolean,
+          "float64": pl.Float64, "list<string>": pl.List(pl.String)}
+
+heights = {}
+for table in ("mentions", "reports"):
+    path = f"{out_dir}/{table}.parquet"
+    cols = schema[table]
+    names = [c["name"] for c in cols]
+    # pyarrow
+    t = pq.read_table(path)
+    if t.column_names != names:
+        failures.append(f"pyarrow {table}: columns {t.column_names} != {names}")
+    for c in cols:
+        typ = t.schema.field(c["name"]).type
+        if not arrow_ok(c["type"], typ):
+            failures.append(f"pyarrow {table}.{c['name']}: {typ}, documented {c['type']}")
+    # DuckDB
+    desc = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
+    got = {row[0]: row[1] for row in desc}
+    if [row[0] for row in desc] != names:
+        failures.append(f"duckdb {table}: columns differ")
+    for c in cols:
+        if got.get(c["name"]) != DUCK[c["type"]]:
+            failures.append(f"duckdb {table}.{c['name']}: {got.get(c['name'])}, documented {DUCK[c['type']]}")
+    n_duck = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+    # Polars
+    df = pl.read_parquet(path)
+    for c in cols:
+        if df.schema[c["name"]] != POLARS[c["type"]]:
+            failures.append(f"polars {table}.{c['name']}: {df.schema[c['name']]}, documented {c['type']}")
+    if not (t.num_rows == n_duck == df.height):
+        failures.append(f"{table}: row counts differ: pyarrow {t.num_rows}, duckdb {n_duck}, polars {df.height}")
+    heights[table] = t.num_rows
+    print(f"{table}.parquet: {t.num_rows} rows, {len(cols)} columns; pyarrow, DuckDB and Polars agree")
+
+if heights["reports"] != expected_reports:
+    failures.append(f"reports: {heights['reports']} rows, {expected_reports} reports in the input")
+failed = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out_dir}/reports.parquet') WHERE error IS NOT NULL").fetchall()[0][0]
+print(f"reports with an error row: {failed}")
+if failed < 1:
+    failures.append("the malformed input row has no error row")
+# a list column and a categorical column are usable as such
+present = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out_dir}/mentions.parquet') WHERE status = 'present'").fetchall()[0][0]
+print(f"present mentions (DuckDB): {present}")
+if present < 1:
+    failures.append("no present mention found")
+
+if failures:
+    print("\n".join("FAIL: " + f for f in failures), file=sys.stderr)
+    sys.exit(1)
+print("readers: all documented column types check out")

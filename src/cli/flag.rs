@@ -1,0 +1,86 @@
+//! `calcmine flag`: one row per report — every report, flagged or not, failed ones with their
+//! error — with mention counts, labs, conditions and the metabolic work-up decision.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
+use crate::error::Result;
+use crate::input::{Flow, ReadStats};
+use crate::output::{Sink, TableWriter};
+use crate::pipeline::Engine;
+use crate::schema::ReportField;
+
+#[derive(Args, Debug)]
+pub struct FlagArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Write only the reports that warrant a work-up.
+    #[arg(long)]
+    pub only_flagged: bool,
+}
+
+pub fn run(a: FlagArgs) -> Result<u8> {
+    let started = Instant::now();
+    let engine = Engine::new(a.lexicon.load()?);
+    let fields = ReportField::columns(a.output.no_text);
+    let sink = Sink::open(a.output.output.as_deref())?;
+    let mut out = TableWriter::new(
+        sink,
+        a.output.format,
+        fields.iter().map(|f| f.name()).collect(),
+    )?;
+    let mut stats = ReadStats::default();
+    let counter = Arc::new(AtomicU64::new(0));
+    let (mut flagged, mut urgent) = (0u64, 0u64);
+    let mut failure = None;
+    crate::run::run(
+        &engine,
+        &a.input.inputs(),
+        &a.run.run_options(),
+        &mut stats,
+        &counter,
+        &mut |r| {
+            if r.metabolic_workup {
+                flagged += 1;
+                if r.workup_priority == "urgent" {
+                    urgent += 1;
+                }
+            } else if a.only_flagged {
+                return Flow::Continue(());
+            }
+            let row: Vec<_> = fields.iter().map(|f| f.value(&r)).collect();
+            if let Err(e) = out.row(&row) {
+                failure = Some(e);
+                return Flow::Break(());
+            }
+            Flow::Continue(())
+        },
+    );
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    out.finish()?;
+    let errors = report_stats(
+        &stats,
+        a.run.quiet,
+        &format!(", {flagged} flagged for a metabolic work-up ({urgent} urgent)"),
+        started.elapsed().as_secs_f64(),
+    );
+    Ok(if errors {
+        2
+    } else if flagged > 0 {
+        0
+    } else {
+        1
+    })
+}

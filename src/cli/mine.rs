@@ -1,0 +1,429 @@
+//! `calcmine mine`: a whole archive into analysis-ready tables.
+//!
+//! Writes into `--out DIR`: `mentions.parquet` (one row per mention), `reports.parquet` (one
+//! row per input report, failures included), `summary.csv` (the cohort by organ × mechanism ×
+//! status, and flag rates) and `run.json` (what was run). With `--format csv` the two tables
+//! are `mentions.csv` and `reports.csv`. Tables are built as Polars frames one batch of reports
+//! at a time and appended (one Parquet row group per batch), so memory does not grow with the
+//! input. Every file is written under a temporary name and renamed into place only after all
+//! of them are complete: after an error or an interrupt no file has its final name.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Args;
+use polars::io::SerWriter;
+use polars::prelude::{CsvWriter, DataFrame, ParquetCompression, ParquetWriter, PolarsResult};
+
+use super::{report_stats, InputArgs, LexiconArgs, RunArgs};
+use crate::error::{Error, Result};
+use crate::frame::{FrameBuilder, ReportSummary, Summary, SummaryRows};
+use crate::input::{Flow, ReadStats};
+use crate::model::{Mention, ReportResult, Status};
+use crate::output::AtomicFile;
+use crate::pipeline::Engine;
+use crate::progress::{input_size, Progress};
+use crate::run::Shard;
+use crate::schema::{MentionField, ReportField};
+
+/// Table format of `mine`'s mention and report tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    Parquet,
+    Csv,
+}
+
+impl TableFormat {
+    fn ext(self) -> &'static str {
+        match self {
+            TableFormat::Parquet => "parquet",
+            TableFormat::Csv => "csv",
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct MineArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
+    /// Directory to write mentions, reports, summary.csv and run.json into (created if missing).
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present_any = ["parse_only", "print_schema"]
+    )]
+    pub out: Option<PathBuf>,
+    /// Format of the mentions and reports tables.
+    #[arg(long, value_enum, default_value = "parquet")]
+    pub format: TableFormat,
+    /// Leave report text (sentences, matched text, trigger words, work-up reason sentences)
+    /// out of every output.
+    #[arg(long)]
+    pub no_text: bool,
+    /// Process only shard K of N (1-based): reports whose id hashes (64-bit FNV-1a) to K.
+    /// The union of the N shards' tables is the unsharded run's.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Reports per batch handed to a worker thread (frames are built per batch).
+    #[arg(long, value_name = "N", default_value_t = 8192)]
+    pub batch: usize,
+    /// Rows per Parquet row group (batches are gathered up to this many rows).
+    #[arg(long, value_name = "N", default_value_t = 65536)]
+    pub row_group: usize,
+    /// Only read the inputs and split them into reports, writing nothing: the parse-only floor
+    /// that benchmarks compare end-to-end throughput with.
+    #[arg(long)]
+    pub parse_only: bool,
+    /// Print the columns of the mentions and reports tables with their types (JSON) and exit.
+    #[arg(long)]
+    pub print_schema: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+type ParquetOut<'a> = polars::io::parquet::write::BatchedWriter<&'a mut AtomicFile>;
+type CsvOut<'a> = polars::io::csv::write::BatchedWriter<&'a mut AtomicFile>;
+
+/// One table being appended to, batch by batch.
+enum Writer<'a> {
+    Parquet(Box<ParquetOut<'a>>),
+    Csv(CsvOut<'a>),
+}
+
+/// A table being written: worker batches are gathered up to `rows` rows and written as one
+/// Parquet row group. The Parquet writer keeps some memory per row group until the file is
+/// finished (measured: tens of KB per row group with polars 0.55), so fewer, larger row groups
+/// keep memory flat on big archives, while the workers keep small batches for parallelism.
+struct TableOut<'a> {
+    writer: Writer<'a>,
+    pending: Option<DataFrame>,
+    rows: usize,
+}
+
+impl<'a> TableOut<'a> {
+    fn open(
+        file: &'a mut AtomicFile,
+        format: TableFormat,
+        schema: &polars::prelude::Schema,
+        rows: usize,
+    ) -> PolarsResult<TableOut<'a>> {
+        let writer = match format {
+            TableFormat::Parquet => Writer::Parquet(Box::new(
+                ParquetWriter::new(file)
+                    .with_compression(ParquetCompression::Zstd(None))
+                    .batched(schema)?,
+            )),
+            TableFormat::Csv => Writer::Csv(CsvWriter::new(file).batched(schema)?),
+        };
+        Ok(TableOut {
+            writer,
+            pending: None,
+            rows,
+        })
+    }
+
+    fn write(&mut self, df: DataFrame) -> PolarsResult<()> {
+        if df.height() == 0 {
+            return Ok(());
+        }
+        match &mut self.pending {
+            Some(p) => {
+                p.vstack_mut_owned(df)?;
+            }
+            None => self.pending = Some(df),
+        }
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.height() >= self.rows)
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> PolarsResult<()> {
+        let Some(mut df) = self.pending.take() else {
+            return Ok(());
+        };
+        // one chunk: the Parquet writer makes a row group of every chunk
+        df.rechunk_mut();
+        match &mut self.writer {
+            Writer::Parquet(w) => w.write_batch(&df),
+            Writer::Csv(w) => w.write_batch(&df),
+        }
+    }
+
+    fn finish(mut self) -> PolarsResult<()> {
+        self.flush()?;
+        match self.writer {
+            Writer::Parquet(w) => w.finish().map(|_| ()),
+            Writer::Csv(mut w) => w.finish(),
+        }
+    }
+}
+
+/// Counts for run.json and the summary line.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    reports: u64,
+    failed: u64,
+    mentions: u64,
+    present: u64,
+    flagged: u64,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.reports += o.reports;
+        self.failed += o.failed;
+        self.mentions += o.mentions;
+        self.present += o.present;
+        self.flagged += o.flagged;
+    }
+}
+
+/// One batch of reports as frames, built on the worker thread that processed it.
+struct BatchFrames {
+    mentions: DataFrame,
+    reports: DataFrame,
+    summary: Summary,
+    counts: Counts,
+}
+
+/// How to turn a batch of results into frames (shared read-only by the workers).
+struct Framer {
+    mention_fields: Vec<MentionField>,
+    report_fields: Vec<ReportField>,
+    flat: bool,
+}
+
+impl Framer {
+    fn frames(&self, results: Vec<ReportResult>) -> PolarsResult<BatchFrames> {
+        let n = results.len();
+        let n_mentions: usize = results.iter().map(|r| r.mentions.len()).sum();
+        let mut mentions =
+            FrameBuilder::new::<Mention>(self.mention_fields.clone(), self.flat, n_mentions);
+        let mut reports =
+            FrameBuilder::new::<ReportResult>(self.report_fields.clone(), self.flat, n);
+        let mut rows = SummaryRows::default();
+        let mut per_report = Vec::with_capacity(n);
+        let mut counts = Counts::default();
+        for r in &results {
+            counts.reports += 1;
+            counts.failed += r.error.is_some() as u64;
+            counts.flagged += r.metabolic_workup as u64;
+            for m in &r.mentions {
+                mentions.push::<Mention>(m);
+                rows.push(m, r.metabolic_workup);
+                counts.mentions += 1;
+                counts.present += (m.status == Status::Present) as u64;
+            }
+            reports.push::<ReportResult>(r);
+            per_report.push(ReportSummary::of(r));
+        }
+        drop(results);
+        let mut summary = Summary::default();
+        summary.add_batch(&rows.take()?, &per_report)?;
+        Ok(BatchFrames {
+            mentions: mentions.take::<Mention>()?,
+            reports: reports.take::<ReportResult>()?,
+            summary,
+            counts,
+        })
+    }
+}
+
+fn polars_err(path: &Path) -> impl Fn(polars::prelude::PolarsError) -> Error + '_ {
+    move |e| Error::output(path.display().to_string(), e)
+}
+
+pub fn run(a: MineArgs) -> Result<u8> {
+    if a.print_schema {
+        println!("{}", crate::frame::schema_json(a.no_text));
+        return Ok(0);
+    }
+    let started = Instant::now();
+    let inputs = a.input.inputs();
+    let mut opts = a.run.run_options();
+    opts.shard = a.shard;
+    let counter = Arc::new(AtomicU64::new(0));
+    let mut stats = ReadStats::default();
+    let progress_total = if inputs.example {
+        None
+    } else {
+        input_size(&inputs.paths)
+    };
+    let mut progress = Progress::new(a.run.show_progress(), progress_total, counter.clone());
+
+    if a.parse_only {
+        crate::run::read_only(&inputs, &mut stats, &counter, &mut |_| {
+            progress.report_done();
+        });
+        progress.finish();
+        let errors = report_stats(
+            &stats,
+            a.run.quiet,
+            " (parse only)",
+            started.elapsed().as_secs_f64(),
+        );
+        return Ok(if errors { 2 } else { 0 });
+    }
+
+    let out = a
+        .out
+        .clone()
+        .ok_or_else(|| super::usage("mine needs --out DIR"))?;
+    std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+    let engine = Engine::new(a.lexicon.load()?);
+    let ext = a.format.ext();
+    let mentions_path = out.join(format!("mentions.{ext}"));
+    let reports_path = out.join(format!("reports.{ext}"));
+    let summary_path = out.join("summary.csv");
+    let run_path = out.join("run.json");
+    let mut mentions_file = AtomicFile::create(&mentions_path)?;
+    let mut reports_file = AtomicFile::create(&reports_path)?;
+    let mut summary_file = AtomicFile::create(&summary_path)?;
+    let mut run_file = AtomicFile::create(&run_path)?;
+
+    let framer = Framer {
+        mention_fields: MentionField::columns(a.no_text),
+        report_fields: ReportField::columns(a.no_text),
+        flat: a.format == TableFormat::Csv,
+    };
+    let batch = a.batch.max(1);
+    opts.batch = batch;
+    let mentions_schema =
+        FrameBuilder::new::<Mention>(framer.mention_fields.clone(), framer.flat, 0)
+            .schema::<Mention>();
+    let reports_schema =
+        FrameBuilder::new::<ReportResult>(framer.report_fields.clone(), framer.flat, 0)
+            .schema::<ReportResult>();
+    let rows = a.row_group.max(1);
+    let mut mentions_out = TableOut::open(&mut mentions_file, a.format, &mentions_schema, rows)
+        .map_err(polars_err(&mentions_path))?;
+    let mut reports_out = TableOut::open(&mut reports_file, a.format, &reports_schema, rows)
+        .map_err(polars_err(&reports_path))?;
+    let mut summary = Summary::default();
+    let mut counts = Counts::default();
+    let mut failure = None;
+    crate::run::run_batches(
+        &engine,
+        &inputs,
+        &opts,
+        &mut stats,
+        &counter,
+        &|results| framer.frames(results),
+        &mut |frames| {
+            let written = frames.and_then(|f| {
+                progress.reports_done(f.counts.reports);
+                mentions_out.write(f.mentions)?;
+                reports_out.write(f.reports)?;
+                summary.merge(&f.summary);
+                counts.add(&f.counts);
+                Ok(())
+            });
+            match written {
+                Ok(()) => Flow::Continue(()),
+                Err(e) => {
+                    failure = Some(e);
+                    Flow::Break(())
+                }
+            }
+        },
+    );
+    progress.finish();
+    if let Some(e) = failure {
+        return Err(polars_err(&out)(e));
+    }
+    // An input that could not be read at all (a missing file, a read error) is fatal: the
+    // tables would silently lack its reports. Malformed records are not: they have rows.
+    let fatal = stats.errors.len() as u64 > stats.failed;
+    if fatal {
+        for e in &stats.errors {
+            eprintln!("calcmine: {e}");
+        }
+        return Err(Error::Usage(format!(
+            "{} input error(s); nothing written to {}",
+            stats.errors.len() as u64 - stats.failed,
+            out.display()
+        )));
+    }
+    mentions_out.finish().map_err(polars_err(&mentions_path))?;
+    reports_out.finish().map_err(polars_err(&reports_path))?;
+    let mut sdf = summary.frame().map_err(polars_err(&summary_path))?;
+    CsvWriter::new(&mut summary_file)
+        .finish(&mut sdf)
+        .map_err(polars_err(&summary_path))?;
+
+    let secs = started.elapsed().as_secs_f64();
+    let per_sec = |x: f64| if secs > 0.0 { x / secs } else { 0.0 };
+    let outputs: Vec<String> = [&mentions_path, &reports_path, &summary_path]
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let run_json = serde_json::json!({
+        "calcmine_version": env!("CARGO_PKG_VERSION"),
+        "command": "mine",
+        "lexicon_digest": engine.lexicon.digest(),
+        "lexicon_files": engine.lexicon.files.iter().map(|f| serde_json::json!({"name": f.name, "sha256": f.sha256})).collect::<Vec<_>>(),
+        "inputs": if inputs.example { vec!["<example>".to_string()] } else { inputs.paths.iter().map(|p| p.display().to_string()).collect() },
+        "format": ext,
+        "no_text": a.no_text,
+        "shard": a.shard.map(|s| s.to_string()),
+        "threads": opts.threads,
+        "batch": batch,
+        "counts": {
+            "reports_read": stats.reports,
+            "reports_written": counts.reports,
+            "reports_out_of_shard": stats.reports.saturating_sub(counts.reports),
+            "failed": counts.failed,
+            "mentions_written": counts.mentions,
+            "present_mentions": counts.present,
+            "flagged_reports": counts.flagged,
+            "invalid_utf8_replaced": stats.invalid_utf8,
+        },
+        "errors": stats.errors.iter().take(100).collect::<Vec<_>>(),
+        "bytes_read": counter.load(std::sync::atomic::Ordering::Relaxed),
+        "text_bytes": stats.bytes,
+        "seconds": secs,
+        "throughput": {
+            "mb_per_s": per_sec(stats.bytes as f64 / 1e6),
+            "reports_per_s": per_sec(stats.reports as f64),
+        },
+        "outputs": outputs,
+    });
+    {
+        use std::io::Write;
+        let s = serde_json::to_string_pretty(&run_json).unwrap_or_default();
+        run_file
+            .write_all(s.as_bytes())
+            .and_then(|_| run_file.write_all(b"\n"))
+            .map_err(|e| Error::io(&run_path, e))?;
+    }
+    // Everything is complete: now, and only now, give the files their final names.
+    mentions_file.commit()?;
+    reports_file.commit()?;
+    summary_file.commit()?;
+    run_file.commit()?;
+    let errors = report_stats(
+        &stats,
+        a.run.quiet,
+        &format!(
+            ", {} mentions ({} present), {} flagged",
+            counts.mentions, counts.present, counts.flagged
+        ),
+        secs,
+    );
+    Ok(if errors {
+        2
+    } else if counts.present > 0 || counts.flagged > 0 {
+        0
+    } else {
+        1
+    })
+}

@@ -1,0 +1,221 @@
+//! The report flag: does this report warrant a metabolic work-up (TAXONOMY.md §8)?
+//!
+//! The rules and suppressors are data (`lexicons/workup.toml`); this module only evaluates them.
+//! Every reason names the rule and the sentence that fired it; every suppressor that stopped a
+//! rule for some mention is recorded, so a reader can see both why a report was flagged and why
+//! another was not.
+
+use crate::error::Error;
+use crate::lexicon::{Lexicon, Suppressor, WorkupRule};
+use crate::model::{Mention, ReportResult, Status, WorkupReason};
+use crate::taxonomy::{LOCATION_CLASSES, MECHANISMS, MORPHOLOGIES};
+use crate::text::normalize_phrase;
+
+/// Check rules and suppressors: priorities, vocabularies, and references to conditions and labs.
+pub fn validate_rules(lex: &Lexicon, errors: &mut Vec<Error>) {
+    for r in &lex.mechanism_rules {
+        crate::taxonomy::validate_mechanism_rule(r, errors);
+        for c in &r.conditions {
+            if !lex.conditions.iter().any(|x| &x.id == c) {
+                errors.push(Error::lexicon(
+                    &r.origin.file,
+                    r.origin.line,
+                    format!("mechanism_rule `{}`: unknown condition `{c}`", r.id),
+                ));
+            }
+        }
+    }
+    for r in &lex.workup_rules {
+        let mut err = |m: String| {
+            errors.push(Error::lexicon(
+                &r.origin.file,
+                r.origin.line,
+                format!("workup_rule `{}`: {m}", r.id),
+            ))
+        };
+        if !matches!(r.priority.as_str(), "urgent" | "routine") {
+            err(format!(
+                "priority must be `urgent` or `routine`, not `{}`",
+                r.priority
+            ));
+        }
+        if r.lab.is_some() != r.above.is_some() {
+            err("`lab` and `above` go together".into());
+        }
+        if let Some(l) = &r.lab {
+            if !lex.labs.iter().any(|x| &x.id == l) {
+                err(format!("unknown lab `{l}`"));
+            }
+        }
+        for m in r.mechanisms.iter().chain(&r.not_mechanisms) {
+            if !MECHANISMS.contains(&m.as_str()) {
+                err(format!("unknown mechanism `{m}`"));
+            }
+        }
+        for m in &r.morphologies {
+            if !MORPHOLOGIES.contains(&m.as_str()) {
+                err(format!("unknown morphology `{m}`"));
+            }
+        }
+        for m in &r.location_classes {
+            if !LOCATION_CLASSES.contains(&m.as_str()) {
+                err(format!("unknown location_class `{m}`"));
+            }
+        }
+        for s in &r.statuses {
+            if !matches!(
+                s.as_str(),
+                "present" | "absent" | "possible" | "hypothetical"
+            ) {
+                err(format!("unknown status `{s}`"));
+            }
+        }
+        for c in &r.conditions {
+            if !lex.conditions.iter().any(|x| &x.id == c) {
+                err(format!("unknown condition `{c}`"));
+            }
+        }
+    }
+    for s in &lex.suppressors {
+        let mut err = |m: String| {
+            errors.push(Error::lexicon(
+                &s.origin.file,
+                s.origin.line,
+                format!("suppressor `{}`: {m}", s.id),
+            ))
+        };
+        if s.entities.is_empty()
+            && s.mechanisms.is_empty()
+            && s.sources.is_empty()
+            && s.organs.is_empty()
+        {
+            err("needs at least one of entities, mechanisms, sources, organs".into());
+        }
+        for m in &s.mechanisms {
+            if !MECHANISMS.contains(&m.as_str()) {
+                err(format!("unknown mechanism `{m}`"));
+            }
+        }
+        for r in &s.rules {
+            if !lex.workup_rules.iter().any(|x| &x.id == r) {
+                err(format!("unknown rule `{r}`"));
+            }
+        }
+        for c in &s.unless_conditions {
+            if !lex.conditions.iter().any(|x| &x.id == c) {
+                err(format!("unknown condition `{c}`"));
+            }
+        }
+    }
+}
+
+fn any_or_empty(list: &[String], v: &str) -> bool {
+    list.is_empty() || list.iter().any(|x| x == v)
+}
+
+/// Does the rule select this mention (selectors OR'd, filters AND'd)?
+fn selects(rule: &WorkupRule, m: &Mention, r: &ReportResult) -> bool {
+    let status_ok = if rule.statuses.is_empty() {
+        m.status == Status::Present
+    } else {
+        rule.statuses.iter().any(|s| s == m.status.as_str())
+    };
+    let finding = m.section != "indication" && m.experiencer == "patient";
+    if !(status_ok && finding) {
+        return false;
+    }
+    let no_selector = rule.mechanisms.is_empty()
+        && rule.entities.is_empty()
+        && rule.morphologies.is_empty()
+        && rule.organs.is_empty()
+        && rule.sites.is_empty();
+    let selected = no_selector
+        || rule.mechanisms.contains(&m.mechanism)
+        || rule.entities.contains(&m.entity)
+        || m.morphology.iter().any(|x| rule.morphologies.contains(x))
+        || rule.organs.contains(&m.organ)
+        || rule.sites.contains(&m.site);
+    selected
+        && any_or_empty(&rule.processes, &m.process)
+        && any_or_empty(&rule.location_classes, &m.location_class)
+        && any_or_empty(&rule.distributions, &m.distribution)
+        && !rule.not_mechanisms.contains(&m.mechanism)
+        && !rule.not_entities.contains(&m.entity)
+        && (rule.conditions.is_empty() || rule.conditions.iter().any(|c| r.has_condition(c)))
+}
+
+/// Does the suppressor stop this rule for this mention?
+fn suppresses(s: &Suppressor, rule: &WorkupRule, m: &Mention, r: &ReportResult) -> bool {
+    if !rule.suppressible || !any_or_empty(&s.rules, &rule.id) {
+        return false;
+    }
+    if s.unless_conditions.iter().any(|c| r.has_condition(c)) {
+        return false;
+    }
+    let sentence_ok = s.sentence_terms.is_empty() || {
+        let norm = format!(
+            " {} ",
+            normalize_phrase(&m.sentence).replace(['.', ','], " ")
+        );
+        s.sentence_terms
+            .iter()
+            .any(|t| norm.contains(&format!(" {} ", normalize_phrase(t))))
+    };
+    any_or_empty(&s.entities, &m.entity)
+        && any_or_empty(&s.mechanisms, &m.mechanism)
+        && any_or_empty(&s.sources, &m.mechanism_source)
+        && any_or_empty(&s.organs, &m.organ)
+        && sentence_ok
+}
+
+/// Evaluate every rule on a coded report and fill its work-up fields.
+pub fn flag(lex: &Lexicon, r: &mut ReportResult) {
+    let mut reasons: Vec<WorkupReason> = Vec::new();
+    let mut suppressed: Vec<String> = Vec::new();
+    let mut urgent = false;
+    for rule in &lex.workup_rules {
+        if reasons.iter().any(|w| w.rule == rule.id) {
+            continue; // another pattern of this rule already fired
+        }
+        let fired: Option<String> = if let (Some(lab), Some(above)) = (&rule.lab, rule.above) {
+            r.labs
+                .iter()
+                .find(|l| &l.name == lab && l.parsed && l.value.is_some_and(|v| v > above))
+                .map(|l| l.sentence.clone())
+        } else {
+            let mut first = None;
+            for m in r.mentions.iter().filter(|m| selects(rule, m, r)) {
+                match lex.suppressors.iter().find(|s| suppresses(s, rule, m, r)) {
+                    Some(s) => {
+                        if !suppressed.contains(&s.id) {
+                            suppressed.push(s.id.clone());
+                        }
+                    }
+                    None => {
+                        first = Some(m.sentence.trim().to_string());
+                        break;
+                    }
+                }
+            }
+            first
+        };
+        if let Some(sentence) = fired {
+            urgent |= rule.priority == "urgent";
+            reasons.push(WorkupReason {
+                rule: rule.id.clone(),
+                sentence,
+            });
+        }
+    }
+    r.metabolic_workup = !reasons.is_empty();
+    r.workup_priority = if !r.metabolic_workup {
+        "none"
+    } else if urgent {
+        "urgent"
+    } else {
+        "routine"
+    }
+    .into();
+    r.workup_reasons = reasons;
+    r.workup_suppressed_by = suppressed;
+}

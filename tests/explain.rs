@@ -1,0 +1,108 @@
+//! `calcmine explain` in a pipe (plain markers) and in a terminal (colour), the way a user runs
+//! it to see why a mention got its status.
+
+use assert_cmd::Command;
+
+const REPORT: &str = "FINDINGS: Bilateral basal ganglia calcifications. No calcified granuloma.\n\
+IMPRESSION: Recommend serum calcium and PTH levels. Follow-up CT in 6-12 months.\n";
+
+#[test]
+fn in_a_pipe_marks_are_plain() {
+    let out = Command::cargo_bin("calcmine")
+        .unwrap()
+        .arg("explain")
+        .write_stdin(REPORT)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains('\x1b'), "no escape codes in a pipe: {out}");
+    assert!(
+        out.contains("Bilateral basal ganglia [[calcifications]]."),
+        "{out}"
+    );
+    assert!(out.contains("<<No>> [[calcified granuloma]]"), "{out}");
+    assert!(
+        out.contains("Recommend {{serum calcium}} and PTH levels"),
+        "{out}"
+    );
+    assert!(out.contains("\"calcified granuloma\" absent"), "{out}");
+    assert!(out.contains("decided by: negated \"No\""), "{out}");
+    assert!(out.contains("metabolic_labs — \"serum calcium\""), "{out}");
+    assert!(out.contains("imaging_followup in 180–360 days"), "{out}");
+}
+
+#[test]
+fn first_n_and_colour_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"Calcified granuloma.\"}\n{\"id\":\"b\",\"text\":\"No calcification.\"}\n{\"id\":\"c\",\"text\":\"Possible calcification.\"}\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("calcmine")
+        .unwrap()
+        .args(["explain", "--first", "2", "--color", "always"])
+        .arg(&input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("report a") && out.contains("report b") && !out.contains("report c"));
+    assert!(
+        out.contains("\x1b[1;31mCalcified granuloma\x1b[0m"),
+        "{out:?}"
+    );
+    // --id picks one report; absent only: exit status 1
+    Command::cargo_bin("calcmine")
+        .unwrap()
+        .args(["explain", "--id", "b"])
+        .arg(&input)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("<<No>> [[calcification]]"));
+}
+
+/// Under a pseudo-terminal (`script` from util-linux, no root-installed tool), `--color auto`
+/// colours. Skipped, saying so, where util-linux `script` is not installed (macOS, BSD).
+#[test]
+fn in_a_terminal_it_colours() {
+    let bin = assert_cmd::cargo::cargo_bin("calcmine");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("report.txt");
+    std::fs::write(&input, REPORT).unwrap();
+    let cmd = format!("'{}' explain '{}'", bin.display(), input.display());
+    let util_linux = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux"));
+    if !util_linux {
+        eprintln!("skipped: `script` from util-linux is not installed");
+        return;
+    }
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("script runs");
+    assert!(out.status.success(), "{out:?}");
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains("\x1b[1;31mcalcifications\x1b[0m"),
+        "present mention in red: {out:?}"
+    );
+    assert!(
+        out.contains("\x1b[4;35mNo\x1b[0m"),
+        "trigger underlined: {out:?}"
+    );
+    assert!(out.contains("\x1b[1;34mserum calcium\x1b[0m"), "{out:?}");
+    assert!(
+        !out.contains("[["),
+        "no plain markers in a terminal: {out:?}"
+    );
+}

@@ -1,0 +1,413 @@
+//! `calcmine mine`: the tables it writes, their types, every report appearing, atomic files,
+//! determinism across thread counts, and `--shard` splitting an archive exactly.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use calcmine::schema::{Kind, MentionField, ReportField};
+use polars::prelude::*;
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_calcmine"))
+}
+
+/// Sentences as they appear in chest, abdominal and musculoskeletal reports.
+const FINDINGS: &[&str] = &[
+    "A 6 mm calcified granuloma in the right upper lobe is unchanged.",
+    "No renal calculi or nephrocalcinosis.",
+    "Dense coronary artery calcification.",
+    "The lungs are clear. No pleural effusion.",
+    "Mitral annular calcification.",
+    "Possible punctate calcification in the left breast, recommend diagnostic mammogram.",
+    "Calcified right hilar lymph nodes, consistent with prior granulomatous disease.",
+    "Heart size is normal. No acute osseous abnormality.",
+    "Non-calcified 4 mm nodule in the lingula.",
+    "Atherosclerotic calcification of the abdominal aorta.",
+    "Chondrocalcinosis of the knee menisci.",
+    "No acute cardiopulmonary process.",
+];
+
+/// A CSV of `n` reports with ids `r000001…`, each a few findings plus an impression; every
+/// seventh report has no calcification at all.
+fn write_reports(path: &Path, n: usize) {
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record(["report_id", "text"]).unwrap();
+    for i in 0..n {
+        let text = if i % 7 == 3 {
+            "FINDINGS: The lungs are clear. Heart size is normal.\nIMPRESSION: Normal chest."
+                .to_string()
+        } else {
+            let a = FINDINGS[i % FINDINGS.len()];
+            let b = FINDINGS[(i * 5 + 1) % FINDINGS.len()];
+            format!(
+                "FINDINGS: {a} {b}\nIMPRESSION: {}",
+                FINDINGS[(i * 3 + 2) % FINDINGS.len()]
+            )
+        };
+        w.write_record([format!("r{i:06}"), text]).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+fn mine(args: &[&str]) -> std::process::Output {
+    let out = Command::new(bin()).arg("mine").args(args).output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "calcmine mine {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn read_parquet(path: &Path) -> DataFrame {
+    ParquetReader::new(File::open(path).unwrap())
+        .finish()
+        .unwrap()
+}
+
+fn expected_dtype(kind: Kind) -> Option<DataType> {
+    match kind {
+        Kind::Str => Some(DataType::String),
+        Kind::Int => Some(DataType::Int64),
+        Kind::Bool => Some(DataType::Boolean),
+        Kind::Float => Some(DataType::Float64),
+        Kind::List => Some(DataType::List(Box::new(DataType::String))),
+        Kind::Category => None, // checked with is_categorical
+    }
+}
+
+fn check_types(df: &DataFrame, cols: &[(&str, Kind)]) {
+    let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
+    let want: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    assert_eq!(names, want, "columns, in schema.rs order");
+    for (name, kind) in cols {
+        let got = df.column(name).unwrap().dtype();
+        match expected_dtype(*kind) {
+            Some(t) => assert_eq!(got, &t, "{name}"),
+            None => assert!(
+                got.is_categorical(),
+                "{name} should be categorical: {got:?}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn tables_have_the_schema_columns_and_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.csv");
+    write_reports(&input, 60);
+    let out = dir.path().join("out");
+    mine(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+
+    let m = read_parquet(&out.join("mentions.parquet"));
+    let mcols: Vec<(&str, Kind)> = MentionField::columns(false)
+        .into_iter()
+        .map(|f| (f.name(), f.kind()))
+        .collect();
+    check_types(&m, &mcols);
+    assert!(m.height() > 60, "several mentions per report");
+    // "A 6 mm calcified granuloma in the right upper lobe is unchanged." is a present mention
+    let text = m.column("text").unwrap().str().unwrap();
+    let status = m.column("status").unwrap().cast(&DataType::String).unwrap();
+    let status = status.str().unwrap();
+    let found = (0..m.height())
+        .any(|i| text.get(i) == Some("calcified granuloma") && status.get(i) == Some("present"));
+    assert!(found, "calcified granuloma present");
+
+    let r = read_parquet(&out.join("reports.parquet"));
+    let rcols: Vec<(&str, Kind)> = ReportField::columns(false)
+        .into_iter()
+        .map(|f| (f.name(), f.kind()))
+        .collect();
+    check_types(&r, &rcols);
+    assert_eq!(r.height(), 60);
+
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.starts_with(
+        "kind,organ,mechanism,status,mentions,reports,flagged_reports,rate,flag_rate\n"
+    ));
+    assert!(summary.contains("\nall_reports,*,*,*,,60,"), "{summary}");
+
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["counts"]["reports_read"], 60);
+    assert_eq!(run["counts"]["reports_written"], 60);
+    assert_eq!(run["counts"]["mentions_written"], m.height() as u64);
+    assert_eq!(run["lexicon_digest"].as_str().unwrap().len(), 64);
+    assert!(run["seconds"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn no_text_leaves_report_text_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.csv");
+    write_reports(&input, 20);
+    let out = dir.path().join("out");
+    mine(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-text",
+        "-q",
+    ]);
+    let m = read_parquet(&out.join("mentions.parquet"));
+    for f in MentionField::ALL.iter().filter(|f| f.is_text()) {
+        assert!(m.column(f.name()).is_err(), "{} left out", f.name());
+    }
+    let bytes = std::fs::read(out.join("mentions.parquet")).unwrap();
+    let needle = b"right upper lobe";
+    assert!(
+        !bytes.windows(needle.len()).any(|w| w == needle),
+        "no sentence text anywhere in the file"
+    );
+}
+
+#[test]
+fn every_report_appears_failures_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.csv");
+    // a report with a mention, one without, a malformed row, an empty report
+    std::fs::write(
+        &input,
+        "report_id,text\n\
+         a1,Calcified granuloma in the right upper lobe.\n\
+         a2,The lungs are clear.\n\
+         a3,too,many,fields\n\
+         a4,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(bin())
+        .args(["mine", "-q", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    // the malformed row is named on stderr and the exit status says so, but it has its row
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("mixed.csv:4 (record 3)"));
+    let r = read_parquet(&out.join("reports.parquet"));
+    assert_eq!(r.height(), 4, "count in = count out");
+    let err = r.column("error").unwrap().str().unwrap();
+    assert!(err.get(0).is_none());
+    assert!(
+        err.get(2).unwrap().contains("malformed row"),
+        "{:?}",
+        err.get(2)
+    );
+    let n = r.column("n_mentions").unwrap().i64().unwrap();
+    assert_eq!(n.get(0), Some(1));
+    assert_eq!(n.get(1), Some(0));
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["counts"]["failed"], 1);
+}
+
+#[test]
+fn an_unreadable_input_leaves_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ok.csv");
+    write_reports(&input, 10);
+    let out = dir.path().join("out");
+    let o = Command::new(bin())
+        .args(["mine", "-q", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .arg(dir.path().join("missing.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.csv"));
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(left.is_empty(), "nothing written: {left:?}");
+}
+
+/// Start `mine` on a large input, wait until it is writing, and stop it with `signal`.
+/// Returns the names left in the output directory.
+fn interrupted_run(signal: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    write_reports(&input, 400_000);
+    let out = dir.path().join("out");
+    let mut child = Command::new(bin())
+        .args([
+            "mine",
+            "-q",
+            "--batch",
+            "1000",
+            "--row-group",
+            "1000",
+            "-j",
+            "1",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(&input)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // wait until a temporary table exists and has grown (a batch was written)
+    let started = Instant::now();
+    loop {
+        let growing = std::fs::read_dir(&out).ok().is_some_and(|d| {
+            d.flatten()
+                .any(|e| e.metadata().is_ok_and(|m| m.len() > 4096))
+        });
+        if growing || started.elapsed() > Duration::from_secs(30) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still running when stopped"
+    );
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = child.wait();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names
+}
+
+const FINAL_NAMES: &[&str] = &[
+    "mentions.parquet",
+    "reports.parquet",
+    "summary.csv",
+    "run.json",
+];
+
+#[test]
+fn a_killed_run_leaves_no_final_named_file() {
+    let left = interrupted_run("-KILL");
+    for n in &left {
+        assert!(!FINAL_NAMES.contains(&n.as_str()), "{n} left after kill -9");
+    }
+}
+
+#[test]
+fn an_interrupted_run_cleans_up_everything() {
+    for sig in ["-INT", "-TERM"] {
+        let left = interrupted_run(sig);
+        assert!(left.is_empty(), "after {sig}: {left:?}");
+    }
+}
+
+fn csv_tables(input: &Path, dir: &Path, extra: &[&str]) -> (String, String) {
+    let out = dir.join(format!("out{}", extra.join("").replace('/', "_")));
+    let mut args = vec![
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--batch",
+        "50",
+        "--row-group",
+        "120",
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    mine(&args);
+    (
+        std::fs::read_to_string(out.join("mentions.csv")).unwrap(),
+        std::fs::read_to_string(out.join("reports.csv")).unwrap(),
+    )
+}
+
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.csv");
+    write_reports(&input, 3000);
+    let one = csv_tables(&input, dir.path(), &["-j", "1"]);
+    assert!(one.0.lines().count() > 3000);
+    assert_eq!(one.1.lines().count(), 3001);
+    for j in ["2", "3", "8"] {
+        let many = csv_tables(&input, dir.path(), &["-j", j]);
+        assert!(one == many, "-j {j} differs from -j 1");
+    }
+    // and the Parquet tables too
+    let p1 = dir.path().join("p1");
+    let p2 = dir.path().join("p2");
+    for (p, j) in [(&p1, "1"), (&p2, "2")] {
+        mine(&[
+            input.to_str().unwrap(),
+            "--out",
+            p.to_str().unwrap(),
+            "-j",
+            j,
+            "-q",
+        ]);
+    }
+    for t in ["mentions.parquet", "reports.parquet"] {
+        let a = read_parquet(&p1.join(t));
+        let b = read_parquet(&p2.join(t));
+        assert!(a.equals_missing(&b), "{t} differs between -j 1 and -j 2");
+    }
+}
+
+#[test]
+fn shards_partition_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.csv");
+    write_reports(&input, 2000);
+    let (all_m, all_r) = csv_tables(&input, dir.path(), &["--no-text"]);
+    let lines = |s: &str| s.lines().skip(1).map(str::to_string).collect::<Vec<_>>();
+    let mut union_m = Vec::new();
+    let mut union_r = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let (m, r) = csv_tables(&input, dir.path(), &["--no-text", "--shard", &shard]);
+        let r = lines(&r);
+        assert!(
+            r.len() > 500 && r.len() < 850,
+            "shard {shard}: {} reports",
+            r.len()
+        );
+        union_m.extend(lines(&m));
+        union_r.extend(r);
+    }
+    let (mut a, mut b) = (lines(&all_m), lines(&all_r));
+    assert_eq!(union_r.len(), 2000, "every report in exactly one shard");
+    for v in [&mut a, &mut b, &mut union_m, &mut union_r] {
+        v.sort();
+    }
+    assert_eq!(union_r, b);
+    assert_eq!(union_m, a);
+    let ids: BTreeSet<_> = union_r
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2000);
+}
+
+#[test]
+fn shard_is_stable_fnv1a_of_the_id() {
+    use calcmine::run::{fnv1a, Shard};
+    // the published FNV-1a 64 test vectors: the split must not change between versions
+    assert_eq!(fnv1a(b""), 0xcbf29ce484222325);
+    assert_eq!(fnv1a(b"a"), 0xaf63dc4c8601ec8c);
+    assert_eq!(fnv1a(b"foobar"), 0x85944171f73967e8);
+    // shard = hash % N + 1
+    assert_eq!(Shard::of("foobar", 4), 1);
+    assert_eq!(Shard::of("a", 3), 2);
+    assert!("0/3".parse::<Shard>().is_err());
+    assert!("4/3".parse::<Shard>().is_err());
+    assert_eq!("2/3".parse::<Shard>().unwrap(), Shard { k: 2, n: 3 });
+}
