@@ -984,54 +984,7 @@ impl Lexicon {
         crate::clinical::validate_labs(&self.labs, errors);
         crate::flags::validate_rules(self, errors);
         for t in &self.targets {
-            if let Some(p) = &t.mechanism {
-                if !crate::taxonomy::MECHANISMS.contains(&p.as_str()) {
-                    errors.push(Error::lexicon(
-                        &t.origin.file,
-                        t.origin.line,
-                        format!(
-                            "target `{}`: unknown mechanism `{p}` (expected one of {})",
-                            t.id,
-                            crate::taxonomy::MECHANISMS.join(", ")
-                        ),
-                    ));
-                }
-            }
-            if let Some(p) = &t.location_class {
-                if !crate::taxonomy::LOCATION_CLASSES.contains(&p.as_str()) {
-                    errors.push(Error::lexicon(
-                        &t.origin.file,
-                        t.origin.line,
-                        format!(
-                            "target `{}`: unknown location_class `{p}` (expected one of {})",
-                            t.id,
-                            crate::taxonomy::LOCATION_CLASSES.join(", ")
-                        ),
-                    ));
-                }
-            }
-            if let Some(p) = &t.compartment {
-                if !crate::taxonomy::COMPARTMENTS.contains(&p.as_str()) {
-                    errors.push(Error::lexicon(
-                        &t.origin.file,
-                        t.origin.line,
-                        format!(
-                            "target `{}`: unknown compartment `{p}` (expected one of {})",
-                            t.id,
-                            crate::taxonomy::COMPARTMENTS.join(", ")
-                        ),
-                    ));
-                }
-            }
-            for m in &t.morphology {
-                if !crate::taxonomy::MORPHOLOGIES.contains(&m.as_str()) {
-                    errors.push(Error::lexicon(
-                        &t.origin.file,
-                        t.origin.line,
-                        format!("target `{}`: unknown morphology `{m}`", t.id),
-                    ));
-                }
-            }
+            crate::taxonomy::validate_target(t, errors);
         }
     }
 

@@ -95,26 +95,65 @@ pub const DISTRIBUTIONS: &[&str] = &["focal", "multifocal", "diffuse", "unspecif
 pub const PREDOMINANCES: &[&str] = &["upper_zone", "lower_zone", "symmetric", "none"];
 
 use crate::error::Error;
-use crate::lexicon::{Category, Direction, Lexicon, MechanismRule, ModifierEntry, TargetEntry};
+use crate::lexicon::{
+    Category, Direction, Lexicon, MechanismRule, ModifierEntry, Origin, TargetEntry,
+};
 use crate::matcher::{leftmost_longest, Hit};
 use crate::model::{Condition, Mention};
 use crate::pipeline::{Key, SentenceView};
 use crate::text::normalize_phrase;
 
+/// Report a code outside its closed vocabulary, with the entry's file and line.
+fn check_code(
+    errors: &mut Vec<Error>,
+    origin: &Origin,
+    family: &str,
+    id: &str,
+    field: &str,
+    v: &str,
+    vocab: &[&str],
+) {
+    if !vocab.contains(&v) {
+        errors.push(Error::lexicon(
+            &origin.file,
+            origin.line,
+            format!(
+                "{family} `{id}`: unknown {field} `{v}` (expected one of {})",
+                vocab.join(", ")
+            ),
+        ));
+    }
+}
+
+/// Check the codes a target term implies against the closed vocabularies.
+pub fn validate_target(t: &TargetEntry, errors: &mut Vec<Error>) {
+    let fields: [(&str, &Option<String>, &[&str]); 3] = [
+        ("mechanism", &t.mechanism, MECHANISMS),
+        ("location_class", &t.location_class, LOCATION_CLASSES),
+        ("compartment", &t.compartment, COMPARTMENTS),
+    ];
+    for (name, v, vocab) in fields {
+        if let Some(v) = v {
+            check_code(errors, &t.origin, "target", &t.id, name, v, vocab);
+        }
+    }
+    for m in &t.morphology {
+        check_code(
+            errors,
+            &t.origin,
+            "target",
+            &t.id,
+            "morphology",
+            m,
+            MORPHOLOGIES,
+        );
+    }
+}
+
 /// Check a modifier entry's codes against the closed vocabularies.
 pub fn validate_modifier(family: &str, e: &ModifierEntry, errors: &mut Vec<Error>) {
     let mut bad = |field: &str, v: &str, vocab: &[&str]| {
-        if !vocab.contains(&v) {
-            errors.push(Error::lexicon(
-                &e.origin.file,
-                e.origin.line,
-                format!(
-                    "{family} `{}`: unknown {field} `{v}` (expected one of {})",
-                    e.id,
-                    vocab.join(", ")
-                ),
-            ));
-        }
+        check_code(errors, &e.origin, family, &e.id, field, v, vocab)
     };
     let fields: [(&str, &Option<String>, &[&str]); 5] = [
         ("location_class", &e.location_class, LOCATION_CLASSES),
