@@ -240,3 +240,205 @@ fn audit_writes_parquet_with_typed_columns() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--out FILE"));
 }
+
+#[test]
+fn explain_shows_the_workup_rule_and_the_mechanism_basis() {
+    let out = calcmine()
+        .args(["explain", "--color", "never"])
+        .write_stdin(GAP)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "a present mention: exit 0");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("[[calcification]]"), "{text}");
+    // the mechanism and what made it metastatic: the patient's end-stage renal disease
+    assert!(
+        text.contains("mechanism: metastatic (basis: End-stage renal disease)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("work-up rules of its sentence: metastatic_pattern"),
+        "{text}"
+    );
+    assert!(text.contains("conditions: esrd, dialysis"), "{text}");
+    assert!(
+        text.contains("audit outcome workup_not_recommended"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rule metastatic_pattern: Diffuse centrilobular"),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_text_leaves_report_text_out_of_flag_audit_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = three_reports(dir.path());
+    let mut runs: Vec<(String, Vec<u8>)> = Vec::new();
+    for format in ["tsv", "csv", "jsonl"] {
+        for cmd in ["flag", "audit"] {
+            let out = calcmine()
+                .args([cmd, "--no-text", "--format", format])
+                .args(&files)
+                .output()
+                .unwrap();
+            assert!(out.status.code().is_some_and(|c| c <= 1), "{cmd}");
+            let mut all = out.stdout;
+            all.extend(out.stderr); // the audit summary and the summary line
+            runs.push((format!("{cmd} --format {format}"), all));
+        }
+    }
+    let target = dir.path().join("audit.parquet");
+    let out = calcmine()
+        .args(["audit", "--no-text", "--format", "parquet", "-o"])
+        .arg(&target)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    runs.push((
+        "audit --format parquet".into(),
+        std::fs::read(&target).unwrap(),
+    ));
+    let out = calcmine()
+        .args(["explain", "--no-text", "--first", "3", "--color", "never"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let shown = String::from_utf8_lossy(&out.stdout).to_string();
+    // what explain still shows without text: the codes and the rules
+    assert!(
+        shown.contains("entity=metastatic_pulmonary_calcification"),
+        "{shown}"
+    );
+    assert!(shown.contains("rule metastatic_pattern"), "{shown}");
+    runs.push(("explain".into(), out.stdout));
+    for (what, bytes) in &runs {
+        let s = String::from_utf8_lossy(bytes);
+        for w in REPORT_WORDS {
+            assert!(!s.contains(w), "{what} --no-text writes {w:?}:\n{s}");
+        }
+    }
+    // and the same outputs without --no-text do carry the text (the check can fail)
+    let out = calcmine()
+        .args(["flag", "--format", "jsonl"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("centrilobular"));
+}
+
+#[test]
+fn mine_reports_carry_typed_taxonomy_and_lab_columns() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("ckd5.txt");
+    std::fs::write(
+        &report,
+        "HISTORY: Chronic kidney disease stage 5. Serum calcium 2.61 mmol/L, phosphate 2.1 mmol/L, \
+         PTH 450 pg/mL.\n\
+         FINDINGS: Punctate calcifications in both kidneys, consistent with medullary \
+         nephrocalcinosis.\n\
+         IMPRESSION: Medullary nephrocalcinosis. Follow-up renal ultrasound in 6 months.\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("mined");
+    let out = calcmine()
+        .args(["mine", "-q", "--out"])
+        .arg(&out_dir)
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| {
+        ParquetReader::new(std::fs::File::open(out_dir.join(name)).unwrap())
+            .finish()
+            .unwrap()
+    };
+    let reports = read("reports.parquet");
+    let float = |c: &str| {
+        let col = reports.column(c).unwrap();
+        assert_eq!(col.dtype(), &DataType::Float64, "{c}");
+        col.f64().unwrap().get(0)
+    };
+    // mmol/L converted to mg/dL (× 4.008, × 3.097), the product computed, 3 decimals
+    assert_eq!(float("calcium_mg_dl"), Some(10.461));
+    assert_eq!(float("phosphate_mg_dl"), Some(6.504));
+    assert_eq!(float("ca_phos_product"), Some(68.034));
+    assert_eq!(float("pth_pg_ml"), Some(450.0));
+    assert_eq!(float("egfr"), None);
+    let int = |c: &str| {
+        let col = reports.column(c).unwrap();
+        assert_eq!(col.dtype(), &DataType::Int64, "{c}");
+        col.i64().unwrap().get(0)
+    };
+    assert_eq!(int("ckd_stage"), Some(5));
+    assert_eq!(int("followup_interval_days"), Some(180));
+    let list = |c: &str| {
+        let col = reports.column(c).unwrap();
+        assert_eq!(
+            col.dtype(),
+            &DataType::List(Box::new(DataType::String)),
+            "{c}"
+        );
+        let s = col.list().unwrap().get_as_series(0).unwrap();
+        s.str()
+            .unwrap()
+            .iter()
+            .map(|x| x.unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list("recommendation_types"), ["imaging_followup"]);
+    assert!(list("conditions").contains(&"ckd".to_string()));
+    assert!(list("workup_rules").contains(&"ca_phos_product_high".to_string()));
+    assert_eq!(
+        reports
+            .column("metabolic_workup")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .get(0),
+        Some(true)
+    );
+    // the mention codes: the kidney, medullary, metastatic in CKD
+    let mentions = read("mentions.parquet");
+    let strings = |c: &str| -> Vec<String> {
+        let col = mentions.column(c).unwrap().cast(&DataType::String).unwrap();
+        col.str()
+            .unwrap()
+            .iter()
+            .map(|x| x.unwrap_or_default().to_string())
+            .collect()
+    };
+    assert!(mentions
+        .column("mechanism")
+        .unwrap()
+        .dtype()
+        .is_categorical());
+    assert!(mentions
+        .column("compartment")
+        .unwrap()
+        .dtype()
+        .is_categorical());
+    assert!(
+        strings("organ").iter().all(|o| o == "kidney"),
+        "{:?}",
+        strings("organ")
+    );
+    assert!(
+        strings("mechanism").iter().any(|m| m == "metastatic"),
+        "{:?}",
+        strings("mechanism")
+    );
+    assert_eq!(
+        mentions.column("morphology").unwrap().dtype(),
+        &DataType::List(Box::new(DataType::String))
+    );
+}
