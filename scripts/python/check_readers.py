@@ -148,7 +148,7 @@ if "audit" in tables:
     outcomes = dict(duckdb.sql(f"SELECT outcome::VARCHAR, count(*) FROM read_parquet('{out_dir}/audit.parquet') "
                                "GROUP BY 1").fetchall())
     print(f"audit outcomes: {outcomes}")
-    for o in ("workup_not_recommended", "not_indicated", "error"):
+    for o in ("workup_recommended", "workup_not_recommended", "not_indicated", "error"):
         if o not in outcomes:
             failures.append(f"audit: no {o} row")
 
