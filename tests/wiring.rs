@@ -442,3 +442,68 @@ fn mine_reports_carry_typed_taxonomy_and_lab_columns() {
         &DataType::List(Box::new(DataType::String))
     );
 }
+
+#[test]
+fn exit_statuses_follow_one_convention_and_each_help_says_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = three_reports(dir.path());
+    let (gap, normal) = (&files[0], &files[2]);
+    let missing = dir.path().join("missing.txt");
+    let code = |args: &[&str], file: &Path| {
+        calcmine()
+            .args(args)
+            .arg("-q")
+            .arg(file)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    // found / not found / error, like grep
+    for (cmd, found) in [("extract", gap), ("flag", gap), ("audit", gap)] {
+        assert_eq!(code(&[cmd], found), Some(0), "{cmd} found");
+        assert_eq!(code(&[cmd], normal), Some(1), "{cmd} on a normal report");
+        assert_eq!(code(&[cmd], &missing), Some(2), "{cmd} on a missing file");
+    }
+    let explain = |file: &Path| {
+        calcmine()
+            .arg("explain")
+            .arg(file)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(explain(gap), Some(0));
+    assert_eq!(explain(normal), Some(1));
+    // mine writes tables: success whatever they hold, a shard with no calcification included
+    let out = dir.path().join("mined");
+    let mine = |file: &Path| {
+        calcmine()
+            .args(["mine", "-q", "--out"])
+            .arg(&out)
+            .arg(file)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(mine(normal), Some(0));
+    assert!(out.join("reports.parquet").exists());
+    assert_eq!(mine(gap), Some(0));
+    assert_eq!(mine(&missing), Some(2));
+    // each subcommand documents its statuses
+    for cmd in [
+        &["extract"][..],
+        &["flag"],
+        &["audit"],
+        &["explain"],
+        &["mine"],
+        &["eval"],
+        &["lexicon", "check"],
+    ] {
+        let help = calcmine().args(cmd).arg("--help").output().unwrap();
+        let help = String::from_utf8_lossy(&help.stdout);
+        assert!(help.contains("Exit status"), "{cmd:?} --help:\n{help}");
+    }
+}

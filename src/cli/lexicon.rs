@@ -12,6 +12,9 @@ use crate::lexicon::{Lexicon, LexiconOptions};
 pub enum LexiconCmd {
     /// Validate lexicon files and report every mistake with file and line. Without DIR, checks
     /// the bundled lexicon.
+    #[command(
+        after_help = "Exit status: 0 when the lexicon is valid (a summary line counts each family), 2 when it is not (every mistake named with file and line)."
+    )]
     Check {
         /// A directory of lexicon files (checked on top of the bundled ones, as --lexicons would).
         dir: Option<PathBuf>,
