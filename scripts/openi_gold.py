@@ -6,9 +6,13 @@ Protocol of ../shared/corpora/README.md:
   not scored     MeSH contains `Atherosclerosis` and no gold-positive code (left out);
   gold negative  everything else.
 The `organ` column maps the qualifiers of the first gold-positive code to TAXONOMY.md §4 organ
-names (lymph nodes win over the lung or mediastinum they sit in: the node is what is calcified);
-it is left empty where no qualifier names an organ ("scattered", "mediastinum"), so that report
-is not scored on organ.
+names. Nodal qualifiers win over the lung they sit in: `lymph nodes`, and also `hilum`,
+`mediastinum` and `paratracheal` without a named lymph node, because a calcification a
+radiologist places in the hilum, the mediastinum or beside the trachea on a chest film is a
+calcified node (the vessels and airways there do not calcify that way; the aorta has its own
+qualifier). So `Calcinosis/lung/hilum/right` is `lymph_node`, not `lung`. The column is left
+empty where no qualifier names an organ ("scattered", "multiple"), so that report is not scored
+on organ. Informational: no floor.
 Usage: openi_gold.py openi-dev.csv > gold.csv   (write it outside the repository)
 """
 import csv
@@ -17,9 +21,12 @@ import sys
 POSITIVE = ("calcinosis", "calcified granuloma")
 
 
-# MeSH qualifier -> TAXONOMY.md organ, in order of precedence
+# MeSH qualifier -> TAXONOMY.md organ, in order of precedence (nodal stations first)
 ORGANS = [
     ("lymph nodes", "lymph_node"),
+    ("hilum", "lymph_node"),
+    ("mediastinum", "lymph_node"),
+    ("paratracheal", "lymph_node"),
     ("aorta", "aorta"),
     ("aorta, thoracic", "aorta"),
     ("pleura", "pleura"),

@@ -260,6 +260,20 @@ pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
     Some(((c - h).max(0.0), (c + h).min(1.0)))
 }
 
+/// The audit table as Polars frames (`audit --format parquet`): [`crate::frame::FrameBuilder`]
+/// takes the audit columns with their kinds from [`AuditField`], as it takes the mine tables.
+impl crate::frame::Field<ReportResult> for crate::schema::AuditField {
+    fn name(self) -> &'static str {
+        crate::schema::AuditField::name(self)
+    }
+    fn kind(self) -> crate::schema::Kind {
+        crate::schema::AuditField::kind(self)
+    }
+    fn value(self, r: &ReportResult) -> crate::schema::Val<'_> {
+        crate::schema::AuditField::value(self, r)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

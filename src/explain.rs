@@ -99,6 +99,27 @@ pub fn highlight(text: &str, r: &ReportResult, color: bool) -> String {
 
 /// Everything `explain` prints for one report.
 pub fn explain(report: &Report, r: &ReportResult, lex: &Lexicon, color: bool) -> String {
+    explain_with(report, r, lex, color, false)
+}
+
+/// [`explain`], or with `no_text` (`--no-text`) without any report text: no report body, no
+/// matched words, trigger words, basis or sentences — the codes, lexicon ids and their file and
+/// line, trigger categories, rule ids and positions (section, sentence index) remain.
+pub fn explain_with(
+    report: &Report,
+    r: &ReportResult,
+    lex: &Lexicon,
+    color: bool,
+    no_text: bool,
+) -> String {
+    // report text, or nothing with --no-text
+    let quote = |t: &str| {
+        if no_text {
+            String::new()
+        } else {
+            format!(" \"{t}\"")
+        }
+    };
     let mut s = String::new();
     let title = format!(
         "── report {} ({}:{}) ──",
@@ -111,8 +132,12 @@ pub fn explain(report: &Report, r: &ReportResult, lex: &Lexicon, color: bool) ->
         let _ = writeln!(s, "error: {e}");
         return s;
     }
-    let body = highlight(&report.text, r, color);
-    let _ = writeln!(s, "{}", body.trim_end());
+    if no_text {
+        let _ = writeln!(s, "(report text left out: --no-text)");
+    } else {
+        let body = highlight(&report.text, r, color);
+        let _ = writeln!(s, "{}", body.trim_end());
+    }
     let _ = writeln!(s);
     if r.mentions.is_empty() {
         let _ = writeln!(s, "no mentions");
@@ -127,13 +152,17 @@ pub fn explain(report: &Report, r: &ReportResult, lex: &Lexicon, color: bool) ->
         let status = paint(m.status.as_str(), Mark::Mention(m.status).open(true), color);
         let _ = writeln!(
             s,
-            "[{}] \"{}\" {status} — term {}{origin}; {} sentence {}",
-            m.mention_id, m.text, m.term, m.section, m.sentence_index
+            "[{}]{} {status} — term {}{origin}; {} sentence {}",
+            m.mention_id,
+            quote(&m.text),
+            m.term,
+            m.section,
+            m.sentence_index
         );
         let decided: Vec<String> = m
             .triggers
             .iter()
-            .map(|t| format!("{} \"{}\"", t.category, t.text))
+            .map(|t| format!("{}{}", t.category, quote(&t.text)))
             .collect();
         let _ = writeln!(
             s,
@@ -173,6 +202,8 @@ pub fn explain(report: &Report, r: &ReportResult, lex: &Lexicon, color: bool) ->
             m.mechanism,
             if m.mechanism_basis.is_empty() {
                 String::new()
+            } else if no_text {
+                " (basis in the report text)".to_string()
             } else {
                 format!(" (basis: {})", m.mechanism_basis)
             }
@@ -197,9 +228,9 @@ pub fn explain(report: &Report, r: &ReportResult, lex: &Lexicon, color: bool) ->
             };
             let _ = writeln!(
                 s,
-                "  {}{interval} — \"{}\"; {} sentence {}",
+                "  {}{interval} —{}; {} sentence {}",
                 paint(&x.kind, ansi::RECOMMENDATION, color),
-                x.text,
+                quote(&x.text),
                 x.section,
                 x.sentence_index
             );
@@ -233,12 +264,16 @@ pub fn explain(report: &Report, r: &ReportResult, lex: &Lexicon, color: bool) ->
     }
     let _ = writeln!(s);
     for w in &r.workup_reasons {
-        let _ = writeln!(
-            s,
-            "  rule {}: {}",
-            w.rule,
-            paint(w.sentence.trim(), ansi::DIM, color)
-        );
+        if no_text {
+            let _ = writeln!(s, "  rule {}", w.rule);
+        } else {
+            let _ = writeln!(
+                s,
+                "  rule {}: {}",
+                w.rule,
+                paint(w.sentence.trim(), ansi::DIM, color)
+            );
+        }
     }
     if !r.workup_suppressed_by.is_empty() {
         let _ = writeln!(s, "  suppressed by: {}", r.workup_suppressed_by.join(", "));

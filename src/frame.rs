@@ -74,8 +74,9 @@ pub fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// The columns of both tables with their kinds, as JSON (`mine --print-schema`), so external
-/// checks (the reader test) follow `schema.rs` without a copy of it.
+/// The columns of the tables with their kinds, as JSON (`mine --print-schema`): `mentions` and
+/// `reports` (mine, flag) and `audit` (`audit --format parquet`), so external checks (the
+/// reader test, Spark) follow `schema.rs` without a copy of it.
 pub fn schema_json(no_text: bool) -> String {
     let cols = |v: Vec<(&'static str, Kind)>| {
         v.into_iter()
@@ -90,7 +91,11 @@ pub fn schema_json(no_text: bool) -> String {
         .into_iter()
         .map(|f| (f.name(), f.kind()))
         .collect();
-    serde_json::json!({"mentions": cols(m), "reports": cols(r)}).to_string()
+    let a = crate::schema::AuditField::columns(no_text)
+        .into_iter()
+        .map(|f| (f.name(), f.kind()))
+        .collect();
+    serde_json::json!({"mentions": cols(m), "reports": cols(r), "audit": cols(a)}).to_string()
 }
 
 enum Buf {

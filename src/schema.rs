@@ -376,12 +376,12 @@ impl ReportField {
                 }
                 Val::List(v)
             }
-            R::CalciumMgDl => Val::Float(r.lab("calcium")),
-            R::PhosphateMgDl => Val::Float(r.lab("phosphate")),
-            R::CaPhosProduct => Val::Float(r.lab("ca_phos_product")),
-            R::PthPgMl => Val::Float(r.lab("pth")),
-            R::VitaminDNgMl => Val::Float(r.lab("vitamin_d_25oh")),
-            R::Egfr => Val::Float(r.lab("egfr")),
+            R::CalciumMgDl => Val::Float(r.lab("calcium").map(round_lab)),
+            R::PhosphateMgDl => Val::Float(r.lab("phosphate").map(round_lab)),
+            R::CaPhosProduct => Val::Float(r.lab("ca_phos_product").map(round_lab)),
+            R::PthPgMl => Val::Float(r.lab("pth").map(round_lab)),
+            R::VitaminDNgMl => Val::Float(r.lab("vitamin_d_25oh").map(round_lab)),
+            R::Egfr => Val::Float(r.lab("egfr").map(round_lab)),
             R::CkdStage => match r.lab("ckd_stage") {
                 Some(v) => Val::Int(v.round() as i64),
                 None => Val::Null,
@@ -446,6 +446,13 @@ pub fn followup_interval_days(r: &ReportResult) -> Option<u32> {
         .filter(|x| x.kind == "imaging_followup")
         .filter_map(|x| x.interval_days)
         .min()
+}
+
+/// A lab value as every table holds it: rounded to 3 decimals (`2.61 mmol/L` calcium is
+/// 10.461 mg/dL, not 10.46088), so the text formats — which print 3 decimals — and the Parquet
+/// and Spark tables carry the same number, and no output claims precision a report never had.
+pub fn round_lab(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
 }
 
 /// Format a float without trailing zeros (`10.02`, `4`).

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# calcmine under Apache Spark (PySpark local[2], RDD.pipe through `calcmine extract`): the
-# union of the partition outputs must equal a single-machine `calcmine mine` run.
+# calcmine under Apache Spark (PySpark local[2], RDD.pipe through `calcmine extract` and
+# `calcmine flag`): the
+# union of the partition outputs must equal a single-machine `calcmine mine` run (mentions and
+# reports tables).
 # Needs Java 17 and network access to PyPI (pyspark); fails loudly without them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -4,6 +4,10 @@ Python Polars) and check every column has its documented type.
 
   check_readers.py OUT_DIR SCHEMA_JSON EXPECTED_REPORTS
 
+OUT_DIR holds mine's mentions.parquet and reports.parquet, and audit.parquet (`calcmine audit
+--format parquet`) when present; every table must have EXPECTED_REPORTS report rows except
+mentions.
+
 SCHEMA_JSON is `calcmine mine --print-schema`: the columns and kinds from schema.rs.
 Documented types (README, "Output tables"):
   kind          pyarrow                         DuckDB      Polars
@@ -46,8 +50,39 @@ DUCK = {"string": "VARCHAR", "categorical": "VARCHAR", "int64": "BIGINT", "boole
 POLARS = {"string": pl.String, "categorical": pl.Categorical, "int64": pl.Int64, "boolean": pl.Boolean,
           "float64": pl.Float64, "list<string>": pl.List(pl.String)}
 
+# Columns whose type is documented by name (README, column types): the schema must not drift
+# from them, and the checks below run on these names whatever --print-schema says.
+DOCUMENTED = {
+    "reports": {
+        "metabolic_workup": "boolean", "workup_priority": "categorical", "workup_rules": "list<string>",
+        "conditions": "list<string>", "labs": "list<string>", "recommendation_types": "list<string>",
+        "followup_interval_days": "int64", "calcium_mg_dl": "float64", "phosphate_mg_dl": "float64",
+        "ca_phos_product": "float64", "pth_pg_ml": "float64", "vitamin_d_ng_ml": "float64",
+        "egfr": "float64", "ckd_stage": "int64", "n_present": "int64", "error": "string",
+    },
+    "mentions": {
+        "status": "categorical", "negated": "boolean", "process": "categorical",
+        "location_class": "categorical", "compartment": "categorical", "organ": "string",
+        "site": "string", "laterality": "categorical", "morphology": "list<string>",
+        "distribution": "categorical", "predominance": "categorical", "entity": "string",
+        "mechanism": "categorical", "mechanism_basis": "string", "start": "int64",
+    },
+    "audit": {
+        "outcome": "categorical", "metabolic_workup": "boolean", "workup_rules": "list<string>",
+        "recommendation_types": "list<string>", "followup_interval_days": "int64",
+    },
+}
+for table, cols in DOCUMENTED.items():
+    got = {c["name"]: c["type"] for c in schema.get(table, [])}
+    for name, kind in cols.items():
+        if got.get(name) != kind:
+            failures.append(f"schema {table}.{name}: {got.get(name)}, documented {kind}")
+
+import os  # noqa: E402
+
 heights = {}
-for table in ("mentions", "reports"):
+tables = ["mentions", "reports"] + (["audit"] if os.path.exists(f"{out_dir}/audit.parquet") else [])
+for table in tables:
     path = f"{out_dir}/{table}.parquet"
     cols = schema[table]
     names = [c["name"] for c in cols]
@@ -78,8 +113,9 @@ for table in ("mentions", "reports"):
     heights[table] = t.num_rows
     print(f"{table}.parquet: {t.num_rows} rows, {len(cols)} columns; pyarrow, DuckDB and Polars agree")
 
-if heights["reports"] != expected_reports:
-    failures.append(f"reports: {heights['reports']} rows, {expected_reports} reports in the input")
+for table in tables[1:]:
+    if heights[table] != expected_reports:
+        failures.append(f"{table}: {heights[table]} rows, {expected_reports} reports in the input")
 failed = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out_dir}/reports.parquet') WHERE error IS NOT NULL").fetchall()[0][0]
 print(f"reports with an error row: {failed}")
 if failed < 1:
@@ -89,6 +125,32 @@ present = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out_dir}/mentions.par
 print(f"present mentions (DuckDB): {present}")
 if present < 1:
     failures.append("no present mention found")
+
+# lab values are numbers, CKD stage an integer, the taxonomy columns hold codes (DuckDB)
+reports_pq = f"{out_dir}/reports.parquet"
+labs = duckdb.sql(f"SELECT count(*), min(calcium_mg_dl), max(calcium_mg_dl) FROM read_parquet('{reports_pq}') "
+                  "WHERE calcium_mg_dl IS NOT NULL").fetchall()[0]
+print(f"reports with a serum calcium (mg/dL): {labs[0]}, range {labs[1]}..{labs[2]}")
+if labs[0] < 1 or not (5.0 <= labs[1] <= labs[2] <= 20.0):
+    failures.append(f"calcium_mg_dl: {labs}")
+flagged = duckdb.sql(f"SELECT count(*) FROM read_parquet('{reports_pq}') WHERE metabolic_workup "
+                     "AND list_contains(conditions, 'esrd')").fetchall()[0][0]
+print(f"flagged reports with ESRD among their conditions: {flagged}")
+if flagged < 1:
+    failures.append("no flagged report lists esrd in its conditions")
+organs = dict(duckdb.sql(f"SELECT organ, count(*) FROM read_parquet('{out_dir}/mentions.parquet') "
+                         "WHERE status = 'present' GROUP BY organ").fetchall())
+print(f"present mentions by organ: {organs}")
+for organ in ("lung", "aorta", "coronary_artery"):
+    if organ not in organs:
+        failures.append(f"no present {organ} mention")
+if "audit" in tables:
+    outcomes = dict(duckdb.sql(f"SELECT outcome::VARCHAR, count(*) FROM read_parquet('{out_dir}/audit.parquet') "
+                               "GROUP BY 1").fetchall())
+    print(f"audit outcomes: {outcomes}")
+    for o in ("workup_recommended", "workup_not_recommended", "not_indicated", "error"):
+        if o not in outcomes:
+            failures.append(f"audit: no {o} row")
 
 if failures:
     print("\n".join("FAIL: " + f for f in failures), file=sys.stderr)

@@ -19,6 +19,8 @@ SENTENCES = [
     "Atherosclerotic calcification of the abdominal aorta.",
     "Chondrocalcinosis of the knee menisci.",
     "Calcium 11.8 mg/dL. History of end-stage renal disease on hemodialysis.",
+    "Chronic kidney disease stage 4. Serum calcium 2.61 mmol/L, phosphate 2.1 mmol/L, PTH 450 pg/mL.",
+    "Follow-up renal ultrasound in 6 months. Recommend serum calcium and PTH.",
 ]
 out, n = sys.argv[1], int(sys.argv[2])
 with open(out, "w", newline="") as f:

@@ -8,12 +8,17 @@ as Parquet, one part file per partition.
 
   spark-submit calcmine_spark.py --input reports.csv --out mined/ \\
       [--binary ./calcmine] [--partitions 64] [--id-col report_id --text-col text] \\
-      [--stage mentions="extract --format jsonl"] [--no-text]
+      [--stage mentions="extract --format jsonl"] [--stage reports="flag --format jsonl"] \\
+      [--no-text]
 
 A stage is NAME=CALCMINE-ARGS: one output dataset `OUT/NAME/` produced by `calcmine ARGS`
 reading JSON lines on stdin, its columns those of the `mine` table called NAME
-(`mentions`, `reports`). The default is `mentions="extract --format jsonl"`; a report-level
-stage is one more --stage with the subcommand that writes one JSON line per report.
+(`mentions`, `reports`, `audit`). The default is both of mine's tables:
+`mentions="extract --format jsonl"` (one row per mention) and `reports="flag --format jsonl"`
+(one row per report, every report, with the work-up flag, labs and recommendations). An audit
+is one more stage: `--stage audit="audit --format jsonl --no-summary"`. The `source` and
+`line` columns say where calcmine read a record: under Spark that is the partition piped on
+stdin, not the original file.
 
 On a cluster, ship the binary with `--files /path/to/calcmine` and pass `--binary ./calcmine`
 (it runs in each executor's working directory). Report text never leaves the executors except
@@ -32,6 +37,9 @@ SPARK_TYPES = {
     "float64": T.DoubleType(),
     "list<string>": T.ArrayType(T.StringType()),
 }
+
+
+DEFAULT_STAGES = ["mentions=extract --format jsonl", "reports=flag --format jsonl"]
 
 
 def parse_args(argv=None):
@@ -64,7 +72,7 @@ def read_reports(spark, path):
 
 
 def run(spark, a):
-    stages = a.stage or ["mentions=extract --format jsonl"]
+    stages = a.stage or DEFAULT_STAGES
     reports = read_reports(spark, a.input)
     if a.partitions:
         reports = reports.repartition(a.partitions)
@@ -77,7 +85,8 @@ def run(spark, a):
         args = shlex.split(args) + ["--input-format", "jsonl", "--quiet", "--threads", "1"]
         if a.no_text:
             args.append("--no-text")
-        # calcmine exits 1 when a partition has nothing to report: not an error
+        # calcmine exits 1 when a partition has nothing to report (no present mention, no
+        # flagged report, no audit gap): not an error; 2 (an error) fails the task
         cmd = " ".join(shlex.quote(x) for x in [a.binary] + args)
         piped = lines.pipe(f"sh -c {shlex.quote(cmd + '; s=$?; [ $s -le 1 ]')}", checkCode=True)
         schema = stage_schema(a.binary, name, a.no_text)

@@ -6,15 +6,33 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Instant;
 
-use clap::Args;
+use std::path::PathBuf;
 
-use super::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
+use clap::{Args, ValueEnum};
+use polars::prelude::{ParquetCompression, ParquetWriter};
+
+use super::{report_stats, usage, InputArgs, LexiconArgs, RunArgs};
 use crate::audit::{outcome, AuditSummary};
 use crate::error::{Error, Result};
+use crate::frame::FrameBuilder;
 use crate::input::{Flow, ReadStats};
-use crate::output::{Sink, TableWriter};
+use crate::model::ReportResult;
+use crate::output::{AtomicFile, Format, Sink, TableWriter};
 use crate::pipeline::Engine;
 use crate::schema::AuditField;
+
+/// Format of the audit table: the text formats of `extract` / `flag`, and Parquet as `mine`
+/// writes it (typed columns, lists as list columns, categoricals dictionary-encoded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Tsv,
+    Csv,
+    Jsonl,
+    Parquet,
+}
+
+/// Rows per Parquet row group of the audit table (one frame is built per group).
+const ROW_GROUP: usize = 65536;
 
 #[derive(Args, Debug)]
 #[command(
@@ -25,8 +43,16 @@ pub struct AuditArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub lexicon: LexiconArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    /// Output format (parquet needs --out FILE).
+    #[arg(long, value_enum, default_value = "tsv")]
+    pub format: AuditFormat,
+    /// Write to FILE (atomically: complete or not at all) instead of stdout.
+    #[arg(short, long, visible_alias = "out", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Leave report text (work-up reason sentences, recommendation sentences) out of every
+    /// output.
+    #[arg(long)]
+    pub no_text: bool,
     #[command(flatten)]
     pub run: RunArgs,
     /// Write only the gaps: reports flagged for a work-up without a metabolic-labs
@@ -41,18 +67,33 @@ pub struct AuditArgs {
 pub fn run(a: AuditArgs) -> Result<u8> {
     let started = Instant::now();
     let engine = Engine::new(a.lexicon.load()?);
-    let fields = AuditField::columns(a.output.no_text);
-    let to_stdout = !a
-        .output
-        .output
-        .as_deref()
-        .is_some_and(|p| p.as_os_str() != "-");
-    let sink = Sink::open(a.output.output.as_deref())?;
-    let mut out = TableWriter::new(
-        sink,
-        a.output.format,
-        fields.iter().map(|f| f.name()).collect(),
-    )?;
+    let fields = AuditField::columns(a.no_text);
+    let to_file = a.output.as_deref().filter(|p| p.as_os_str() != "-");
+    // the Parquet file outlives its writer, which borrows it; committed after the writer ends
+    let mut parquet_file = match (a.format, to_file) {
+        (AuditFormat::Parquet, None) => {
+            return Err(usage("audit --format parquet needs --out FILE"));
+        }
+        (AuditFormat::Parquet, Some(p)) => Some(AtomicFile::create(p)?),
+        _ => None,
+    };
+    let mut out = match (a.format, parquet_file.as_mut()) {
+        (_, Some(file)) => Table::Parquet(Box::new(ParquetTable::open(file, &fields)?)),
+        (f, None) => {
+            let format = match f {
+                AuditFormat::Csv => Format::Csv,
+                AuditFormat::Jsonl => Format::Jsonl,
+                _ => Format::Tsv,
+            };
+            let sink = Sink::open(a.output.as_deref())?;
+            Table::Text(TableWriter::new(
+                sink,
+                format,
+                fields.iter().map(|f| f.name()).collect(),
+            )?)
+        }
+    };
+    let to_stdout = to_file.is_none();
     let mut stats = ReadStats::default();
     let counter = Arc::new(AtomicU64::new(0));
     let mut summary = AuditSummary::default();
@@ -68,8 +109,7 @@ pub fn run(a: AuditArgs) -> Result<u8> {
             if a.gaps_only && !outcome(&r).is_gap() {
                 return Flow::Continue(());
             }
-            let row: Vec<_> = fields.iter().map(|f| f.value(&r)).collect();
-            if let Err(e) = out.row(&row) {
+            if let Err(e) = out.row(&fields, &r) {
                 failure = Some(e);
                 return Flow::Break(());
             }
@@ -80,6 +120,9 @@ pub fn run(a: AuditArgs) -> Result<u8> {
         return Err(e);
     }
     out.finish()?;
+    if let Some(f) = parquet_file {
+        f.commit()?;
+    }
     let gaps = summary.count(crate::audit::Outcome::WorkupNotRecommended);
     let errors = report_stats(
         &stats,
@@ -105,4 +148,83 @@ pub fn run(a: AuditArgs) -> Result<u8> {
     } else {
         1
     })
+}
+
+/// The audit table being written, row by row.
+enum Table<'a> {
+    Text(TableWriter),
+    Parquet(Box<ParquetTable<'a>>),
+}
+
+impl Table<'_> {
+    fn row(&mut self, fields: &[AuditField], r: &ReportResult) -> Result<()> {
+        match self {
+            Table::Text(w) => {
+                let row: Vec<_> = fields.iter().map(|f| f.value(r)).collect();
+                w.row(&row)
+            }
+            Table::Parquet(p) => p.row(r),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Table::Text(w) => w.finish(),
+            Table::Parquet(p) => p.finish(),
+        }
+    }
+}
+
+/// The audit table as Parquet: rows gathered into a frame of [`ROW_GROUP`] rows, written as
+/// one row group, so memory does not grow with the input.
+struct ParquetTable<'a> {
+    writer: polars::io::parquet::write::BatchedWriter<&'a mut AtomicFile>,
+    builder: FrameBuilder<AuditField>,
+    name: String,
+}
+
+impl<'a> ParquetTable<'a> {
+    fn open(file: &'a mut AtomicFile, fields: &[AuditField]) -> Result<ParquetTable<'a>> {
+        let name = file.path().display().to_string();
+        let builder = FrameBuilder::new::<ReportResult>(fields.to_vec(), false, 1024);
+        let schema = builder.schema::<ReportResult>();
+        let writer = ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .batched(&schema)
+            .map_err(|e| Error::output(name.clone(), e))?;
+        Ok(ParquetTable {
+            writer,
+            builder,
+            name,
+        })
+    }
+
+    fn row(&mut self, r: &ReportResult) -> Result<()> {
+        self.builder.push::<ReportResult>(r);
+        if self.builder.len() >= ROW_GROUP {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.builder.is_empty() {
+            return Ok(());
+        }
+        let df = self
+            .builder
+            .take::<ReportResult>()
+            .map_err(|e| Error::output(self.name.clone(), e))?;
+        self.writer
+            .write_batch(&df)
+            .map_err(|e| Error::output(self.name.clone(), e))
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.flush()?;
+        self.writer
+            .finish()
+            .map(|_| ())
+            .map_err(|e| Error::output(self.name.clone(), e))
+    }
 }

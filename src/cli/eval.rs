@@ -20,6 +20,9 @@ use crate::pipeline::Engine;
 use crate::schema::Val;
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 when every floor (--min-f1, --min-accuracy) is met or none is given, 1 when a figure is below its floor, 2 on error (a gold file or input that cannot be read)."
+)]
 pub struct EvalArgs {
     /// The annotated sample: report-level CSV/TSV (`report_id` plus any of `present`, `organ`,
     /// `mechanism`, `metabolic_workup`) or sentence-level TSV in the NegEx layout

@@ -35,6 +35,10 @@ pub struct ExplainArgs {
     /// Explain only reports with this id (all of them, up to --first).
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+    /// Leave report text out: no report body, matched words, trigger words or sentences; the
+    /// codes, lexicon entries, trigger categories and rule ids remain.
+    #[arg(long)]
+    pub no_text: bool,
     /// Highlight in colour.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: Color,
@@ -61,7 +65,7 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
         }
         let r = engine.process(&report);
         present |= r.count(crate::model::Status::Present) > 0;
-        let mut text = crate::explain::explain(&report, &r, &engine.lexicon, color);
+        let mut text = crate::explain::explain_with(&report, &r, &engine.lexicon, color, a.no_text);
         if shown > 0 {
             text.insert(0, '\n');
         }

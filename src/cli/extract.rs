@@ -15,6 +15,9 @@ use crate::pipeline::Engine;
 use crate::schema::MentionField;
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 when a present mention was found, 1 when none was, 2 on error (an input that cannot be read, or a malformed record: named on stderr, the other reports still written)."
+)]
 pub struct ExtractArgs {
     #[command(flatten)]
     pub input: InputArgs,

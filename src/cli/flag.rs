@@ -15,6 +15,9 @@ use crate::pipeline::Engine;
 use crate::schema::ReportField;
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 when a report is flagged for a metabolic work-up, 1 when none is, 2 on error (an input that cannot be read, or a malformed record: named on stderr, its row written with `error`)."
+)]
 pub struct FlagArgs {
     #[command(flatten)]
     pub input: InputArgs,

@@ -12,6 +12,9 @@ use crate::lexicon::{Lexicon, LexiconOptions};
 pub enum LexiconCmd {
     /// Validate lexicon files and report every mistake with file and line. Without DIR, checks
     /// the bundled lexicon.
+    #[command(
+        after_help = "Exit status: 0 when the lexicon is valid (a summary line counts each family), 2 when it is not (every mistake named with file and line)."
+    )]
     Check {
         /// A directory of lexicon files (checked on top of the bundled ones, as --lexicons would).
         dir: Option<PathBuf>,
@@ -37,17 +40,7 @@ pub fn run(c: LexiconCmd) -> Result<u8> {
                 no_defaults: no_default_lexicons,
                 ..Default::default()
             })?;
-            let terms: usize = lex.targets.iter().map(|t| t.terms.len()).sum();
-            println!(
-                "ok: {} files, {} targets ({} terms), {} exclusions, {} triggers, {} sections; digest {}",
-                lex.files.len(),
-                lex.targets.len(),
-                terms,
-                lex.excludes.len(),
-                lex.triggers.len(),
-                lex.sections.len(),
-                lex.digest()
-            );
+            println!("ok: {}", check_summary(&lex));
             Ok(0)
         }
         LexiconCmd::Dump { lexicon } => {
@@ -63,4 +56,31 @@ pub fn run(c: LexiconCmd) -> Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// The `lexicon check` summary: the number of files and of entries in every family, so a user
+/// who added entries sees them counted (and a family that did not load shows 0).
+fn check_summary(lex: &Lexicon) -> String {
+    let terms: usize = lex.targets.iter().map(|t| t.terms.len()).sum();
+    format!(
+        "{} files, {} targets ({} terms), {} exclusions, {} triggers, {} sections, \
+         {} anatomy, {} descriptors, {} causes, {} conditions, {} labs, {} mechanism rules, \
+         {} work-up rules, {} suppressors, {} recommendations; digest {}",
+        lex.files.len(),
+        lex.targets.len(),
+        terms,
+        lex.excludes.len(),
+        lex.triggers.len(),
+        lex.sections.len(),
+        lex.anatomy.len(),
+        lex.descriptors.len(),
+        lex.causes.len(),
+        lex.conditions.len(),
+        lex.labs.len(),
+        lex.mechanism_rules.len(),
+        lex.workup_rules.len(),
+        lex.suppressors.len(),
+        lex.recommendations.len(),
+        lex.digest()
+    )
 }

@@ -45,6 +45,9 @@ impl TableFormat {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 when the tables were written (whatever they hold: a shard without a calcification is a success for a batch scheduler), 2 on error: an input that cannot be read or an output that cannot be written (nothing written), or a malformed record (named on stderr; the tables are written, its row with `error`)."
+)]
 pub struct MineArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -419,11 +422,6 @@ pub fn run(a: MineArgs) -> Result<u8> {
         ),
         secs,
     );
-    Ok(if errors {
-        2
-    } else if counts.present > 0 || counts.flagged > 0 {
-        0
-    } else {
-        1
-    })
+    // tables are a product, not a search result: no 1 for "nothing found" (see after_help)
+    Ok(if errors { 2 } else { 0 })
 }

@@ -27,7 +27,7 @@ mod mine;
     version,
     about = "Mine radiology reports for calcification mentions, code them, and flag reports that warrant a metabolic work-up.",
     long_about = None,
-    after_help = "Exit status: 0 when something was found (a present mention; a flagged report), 1 when nothing was, 2 on error.\nNo network access, no telemetry: report text never leaves this machine."
+    after_help = "Exit status, like grep: 0 when the command found what it looks for, 1 when it did not, 2 on error —\n  extract, explain: a present mention; flag: a flagged report; audit: a gap (flagged, no metabolic labs recommended);\n  eval: 1 when a figure is below its floor; mine, lexicon check: 0 on success (no 1).\nEach subcommand's --help says it. No network access, no telemetry: report text never leaves this machine."
 )]
 pub struct Cli {
     #[command(subcommand)]
