@@ -267,7 +267,7 @@ impl Engine {
         let text = report.text.as_str();
         for sec in self.sections.split(text, &report.columns) {
             for (s, e) in self.splitter.split(text, sec.start, sec.end) {
-                let (norm, hits) = if filter.is_none_or(|f| f.may_match(&text[s..e])) {
+                let (norm, hits) = if filter.map_or(true, |f| f.may_match(&text[s..e])) {
                     let norm = normalize_with_base(&text[s..e], s);
                     let hits = self.phrases.find_all(&norm.text);
                     (norm, hits)
