@@ -112,6 +112,8 @@ pub fn leftmost_longest<K: Copy>(hits: &[Hit<K>], keep: impl Fn(&K) -> bool) -> 
 pub struct Prefilter {
     prefixes: Option<AhoCorasick>,
     words: Option<AhoCorasick>,
+    /// Count a word only where it stands whole ([`Prefilter::whole_words`]).
+    whole_words: bool,
 }
 
 /// Prefixes are at most this long, and fewer than this many (the packed searcher's sweet spot).
@@ -138,6 +140,7 @@ impl Prefilter {
             return Prefilter {
                 prefixes: None,
                 words: None,
+                whole_words: false,
             };
         }
         // the longest prefix length that keeps the set small; a shorter prefix only costs
@@ -176,6 +179,19 @@ impl Prefilter {
         Prefilter {
             prefixes,
             words: Some(words),
+            whole_words: false,
+        }
+    }
+
+    /// Like [`Prefilter::new`], but a word counts only where it stands whole in the raw text
+    /// (as the phrase matcher requires in the normalized text), so short words ("ct", "pth")
+    /// do not pass every text they occur inside. Still exact: normalization only folds case and
+    /// turns hyphens, slashes and whitespace into spaces, none of which changes whether a byte
+    /// is a word byte, so a whole word of the normalized text is a whole word of the raw text.
+    pub fn whole_words<'a>(terms: impl IntoIterator<Item = &'a str>) -> Prefilter {
+        Prefilter {
+            whole_words: true,
+            ..Prefilter::new(terms)
         }
     }
 
@@ -195,6 +211,12 @@ impl Prefilter {
             if !hit {
                 return false;
             }
+        }
+        if self.whole_words {
+            let bytes = raw.as_bytes();
+            return words
+                .find_overlapping_iter(raw)
+                .any(|m| at_word_boundaries(bytes, m.start(), m.end()));
         }
         words.is_match(raw)
     }
@@ -241,5 +263,14 @@ mod tests {
         // word) is a miss after the second stage
         assert!(p.may_match("Old CaLcIfIeD Granuloma."));
         assert!(!p.may_match("Serum calcium is normal."));
+    }
+
+    #[test]
+    fn whole_word_prefilter_ignores_words_inside_words() {
+        let p = Prefilter::whole_words(["CT", "follow-up"]);
+        assert!(!p.may_match("No acute fracture."));
+        assert!(p.may_match("Recommend chest CT."));
+        assert!(p.may_match("Follow-up in 6 months."));
+        assert!(p.may_match("Needs followup."));
     }
 }

@@ -96,6 +96,13 @@ pub struct Engine {
     recommender: Recommender,
     /// Targets only, for runs that do not want recommendations.
     target_prefilter: Prefilter,
+    /// The same cheap test per sentence, over every phrase a sentence's output can come from:
+    /// targets (mentions), conditions, lab names and cues, and recommendation actions. A
+    /// sentence without any of their words yields nothing in any stage (places and trigger
+    /// hits only ever qualify a sentence that has one), so it is split and counted but not
+    /// normalized or matched. `sentence_target_filter` leaves recommendations out.
+    sentence_filter: Prefilter,
+    sentence_target_filter: Prefilter,
     /// Find recommendations (on by default; `extract`, which writes mentions only, turns it off
     /// so reports without a target word are skipped again).
     recommend: bool,
@@ -195,12 +202,50 @@ impl Engine {
         let prefilter =
             Prefilter::new(target_terms().chain(Recommender::prefilter_terms(&lexicon)));
         let target_prefilter = Prefilter::new(target_terms());
+        // Per sentence, a phrase's most specific word stands in for it (whole words only, see
+        // `Prefilter::whole_words`), so that common words ("disease", "level") do not pass
+        // every sentence; a phrase of short words only stands for itself. Each spelling counts
+        // apart: the closed `postsurgical` of `post-surgical` has no whole word `surgical`.
+        let sentence_words: Vec<String> = lexicon
+            .conditions
+            .iter()
+            .flat_map(|c| c.terms.iter())
+            .chain(
+                lexicon
+                    .labs
+                    .iter()
+                    .flat_map(|l| l.terms.iter().chain(&l.terms_need_unit).chain(&l.cues)),
+            )
+            .flat_map(|t| crate::text::term_variants(t))
+            .map(|v| screen_word(&v).unwrap_or(v))
+            .collect();
+        let action_words: Vec<String> = lexicon
+            .recommendations
+            .iter()
+            .filter(|e| e.role == crate::lexicon::RecommendationRole::Action)
+            .flat_map(|e| e.terms.iter())
+            .flat_map(|t| crate::text::term_variants(t))
+            .map(|v| screen_word(&v).unwrap_or(v))
+            .collect();
+        let sentence_terms = || {
+            lexicon
+                .targets
+                .iter()
+                .flat_map(|t| t.terms.iter())
+                .chain(&sentence_words)
+                .map(String::as_str)
+        };
+        let sentence_filter =
+            Prefilter::whole_words(sentence_terms().chain(action_words.iter().map(String::as_str)));
+        let sentence_target_filter = Prefilter::whole_words(sentence_terms());
         Engine {
             sections: SectionIndex::new(&lexicon),
             splitter: SentenceSplitter::new(&lexicon),
             context: ContextEngine::new(&lexicon),
             recommender: Recommender::new(&lexicon),
             target_prefilter,
+            sentence_filter,
+            sentence_target_filter,
             recommend: true,
             linker: Linker::new(&lexicon),
             labs: LabReader::new(&lexicon.labs),
@@ -212,12 +257,23 @@ impl Engine {
 
     /// The sentences of a report, normalized and matched.
     pub fn analyze(&self, report: &Report) -> Vec<SentenceView> {
+        self.analyze_filtered(report, None)
+    }
+
+    /// [`Engine::analyze`], but sentences `filter` rules out keep their place (index, section,
+    /// range) with no normalized text and no hits.
+    fn analyze_filtered(&self, report: &Report, filter: Option<&Prefilter>) -> Vec<SentenceView> {
         let mut out = Vec::new();
         let text = report.text.as_str();
         for sec in self.sections.split(text, &report.columns) {
             for (s, e) in self.splitter.split(text, sec.start, sec.end) {
-                let norm = normalize_with_base(&text[s..e], s);
-                let hits = self.phrases.find_all(&norm.text);
+                let (norm, hits) = if filter.map_or(true, |f| f.may_match(&text[s..e])) {
+                    let norm = normalize_with_base(&text[s..e], s);
+                    let hits = self.phrases.find_all(&norm.text);
+                    (norm, hits)
+                } else {
+                    (Normalized::default(), Vec::new())
+                };
                 out.push(SentenceView {
                     index: out.len() as u32,
                     section: sec.name.clone(),
@@ -423,7 +479,12 @@ impl Engine {
         if r.error.is_some() || !self.may_match(&report.text) {
             return r;
         }
-        let sentences = self.analyze(report);
+        let filter = if self.recommend {
+            &self.sentence_filter
+        } else {
+            &self.sentence_target_filter
+        };
+        let sentences = self.analyze_filtered(report, Some(filter));
         let mut places: Vec<Vec<String>> = Vec::with_capacity(sentences.len());
         for s in &sentences {
             let (ms, spans, ids) = self.sentence_mentions_spans(report, s);
