@@ -753,36 +753,7 @@ impl Lexicon {
             file: shown.to_string(),
             line: line_of(src, span.start),
         };
-        for s in file.target {
-            let o = origin(s.span());
-            let mut e = s.into_inner();
-            e.origin = o;
-            self.targets.push(e);
-        }
-        for s in file.exclude {
-            let o = origin(s.span());
-            let mut e = s.into_inner();
-            e.origin = o;
-            self.excludes.push(e);
-        }
-        for s in file.trigger {
-            let o = origin(s.span());
-            let mut e = s.into_inner();
-            e.origin = o;
-            self.triggers.push(e);
-        }
-        for s in file.section {
-            let o = origin(s.span());
-            let mut e = s.into_inner();
-            e.origin = o;
-            self.sections.push(e);
-        }
-        for s in file.recommendation {
-            let o = origin(s.span());
-            let mut e = s.into_inner();
-            e.origin = o;
-            self.recommendations.push(e);
-        }
+        // every family: take the entries, each with the file and line it was defined at
         macro_rules! family {
             ($from:expr, $to:expr) => {
                 for s in $from {
@@ -793,6 +764,11 @@ impl Lexicon {
                 }
             };
         }
+        family!(file.target, self.targets);
+        family!(file.exclude, self.excludes);
+        family!(file.trigger, self.triggers);
+        family!(file.section, self.sections);
+        family!(file.recommendation, self.recommendations);
         family!(file.anatomy, self.anatomy);
         family!(file.descriptor, self.descriptors);
         family!(file.cause, self.causes);
