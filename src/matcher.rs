@@ -9,7 +9,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::text::{at_word_boundaries, term_variants};
+use crate::text::{at_word_boundaries, is_word_byte, term_variants};
 
 /// A phrase found in normalized text, with the key of the lexicon entry it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,127 +98,218 @@ pub fn leftmost_longest<K: Copy>(hits: &[Hit<K>], keep: impl Fn(&K) -> bool) -> 
     out
 }
 
-/// A fast yes/no over raw text: could this report contain anything of interest at all?
+/// The cheap first stage: does a report name anything of interest, and where do the words that
+/// matter stand whole?
 ///
-/// Built from the longest word of every spelling of every phrase that matters: if a phrase
-/// matches the normalized text, its longest word occurs (case aside) in the raw text, so a
-/// report without any of these words can skip sentence splitting and matching entirely.
+/// Built from the longest word of every spelling of every phrase that matters. A phrase matches
+/// the normalized text only as a whole word, and normalization only folds case and turns
+/// hyphens, slashes and whitespace into spaces, none of which changes whether a byte is a word
+/// byte: so where a phrase matches, its longest word stands whole in the raw text too. Two
+/// kinds of word:
 ///
-/// Two stages, both exact (no report with a word is ever skipped): the ASCII-lowercased text is
-/// scanned for the short lowercase prefixes of the words (few enough for a SIMD "packed"
-/// searcher, several GB/s), and only text with such a prefix is scanned for the words
-/// themselves. Most reports mention no calcification and stop at the first stage.
+/// - *gate* words decide whether a report is read at all ([`Screen::gate`]); they count
+///   anywhere, inside other words too (what calcmine has always screened reports by);
+/// - *anchor* words count only where they stand whole ([`Screen::anchors`]): a sentence without
+///   one yields nothing, and short words ("ct", "pth", "p") do not pass every text they occur
+///   inside.
+///
+/// One scan for both, and exact (no word is ever missed). ASCII text (almost all reports) is
+/// copied with letters lowercased and every other non-word byte turned into a space, between
+/// two spaces, and an anchor word is looked for with a space on either side: the automaton
+/// then reports whole words only, not the thousands of "p"s and "ca"s inside other words that
+/// a plain scan would stop at. Other text is scanned for the plain words, and each anchor match
+/// is checked for word boundaries.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    prefixes: Option<AhoCorasick>,
-    words: Option<AhoCorasick>,
-    /// Count a word only where it stands whole ([`Prefilter::whole_words`]).
-    whole_words: bool,
+    /// Over the spaced copy of ASCII text: anchors as ` word `, gate words as `word`.
+    spaced: Option<AhoCorasick>,
+    /// The plain lowercase words (anchors, then gate words), for text that is not ASCII.
+    plain: Option<AhoCorasick>,
+    /// Per pattern (the same ids in both automata).
+    info: Vec<Pattern>,
 }
 
-/// Prefixes are at most this long, and fewer than this many (the packed searcher's sweet spot).
-const PREFIX_LEN: usize = 5;
-const MAX_PREFIXES: usize = 48;
+#[derive(Debug, Clone, Copy)]
+struct Pattern {
+    gate: bool,
+    /// In the spaced automaton: bytes from the match start to the word's first byte, plus one
+    /// (the copy's leading space).
+    lead: u8,
+}
+
+/// What [`Prefilter::screen`] found in one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Screen {
+    /// A gate word occurs.
+    pub gate: bool,
+    /// Start offsets of the anchor words found whole, in order, without repeats.
+    pub anchors: Vec<usize>,
+}
 
 thread_local! {
     static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-impl Prefilter {
-    pub fn new<'a>(terms: impl IntoIterator<Item = &'a str>) -> Prefilter {
-        let mut words: Vec<String> = Vec::new();
-        for t in terms {
-            for v in term_variants(t) {
-                if let Some(w) = v.split(' ').max_by_key(|w| w.len()) {
-                    if !w.is_empty() && !words.iter().any(|x| x == w) {
-                        words.push(w.to_string());
-                    }
+/// The byte of the spaced copy: lowercase letters, digits and `_` as they are, any other ASCII
+/// byte a space (what [`crate::text::is_word_byte`] does not count as part of a word).
+const SPACED: [u8; 256] = {
+    let mut t = [b' '; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The longest word of every spelling of `terms`, lowercase, each once.
+fn longest_words<'a>(terms: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for t in terms {
+        for v in term_variants(t) {
+            if let Some(w) = v.split(' ').max_by_key(|w| w.len()) {
+                let w = w.to_ascii_lowercase();
+                if !w.is_empty() && !words.contains(&w) {
+                    words.push(w);
                 }
             }
         }
-        if words.is_empty() {
+    }
+    words
+}
+
+impl Prefilter {
+    /// `gate`: words that make a report worth reading; `anchors`: words that make a sentence
+    /// worth matching.
+    pub fn new<'a>(
+        gate: impl IntoIterator<Item = &'a str>,
+        anchors: impl IntoIterator<Item = &'a str>,
+    ) -> Prefilter {
+        let anchors = longest_words(anchors);
+        let gate = longest_words(gate);
+        let mut spaced: Vec<Vec<u8>> = Vec::new();
+        let mut plain: Vec<Vec<u8>> = Vec::new();
+        let mut info = Vec::new();
+        let spell = |w: &str| -> Vec<u8> {
+            w.bytes()
+                .map(|c| if c < 0x80 { SPACED[c as usize] } else { c })
+                .collect()
+        };
+        for w in &anchors {
+            // A word that begins (ends) with a word byte follows (precedes) a non-word byte or
+            // the text's edge: a space in the spaced copy.
+            let b = w.as_bytes();
+            let starts = is_word_byte(b[0]);
+            let mut p = Vec::with_capacity(b.len() + 2);
+            if starts {
+                p.push(b' ');
+            }
+            p.extend(spell(w));
+            if is_word_byte(b[b.len() - 1]) {
+                p.push(b' ');
+            }
+            spaced.push(p);
+            plain.push(b.to_vec());
+            info.push(Pattern {
+                gate: false,
+                lead: starts as u8,
+            });
+        }
+        for w in &gate {
+            spaced.push(spell(w));
+            plain.push(w.as_bytes().to_vec());
+            info.push(Pattern {
+                gate: true,
+                lead: 0,
+            });
+        }
+        if info.is_empty() {
             return Prefilter {
-                prefixes: None,
-                words: None,
-                whole_words: false,
+                spaced: None,
+                plain: None,
+                info,
             };
         }
-        // the longest prefix length that keeps the set small; a shorter prefix only costs
-        // more second-stage scans, never a missed report
-        let mut prefixes: Vec<Vec<u8>> = Vec::new();
-        for len in (3..=PREFIX_LEN).rev() {
-            prefixes = words
-                .iter()
-                .map(|w| w.as_bytes()[..w.len().min(len)].to_ascii_lowercase())
-                .collect();
-            prefixes.sort();
-            prefixes.dedup();
-            // a prefix that contains another is redundant
-            let all = prefixes.clone();
-            prefixes.retain(|p| {
-                !all.iter().any(|q| {
-                    q != p && q.len() <= p.len() && p.windows(q.len()).any(|w| w == &q[..])
-                })
-            });
-            if prefixes.len() <= MAX_PREFIXES {
-                break;
-            }
-        }
-        let prefixes = (prefixes.len() <= MAX_PREFIXES).then(|| {
+        let build = |pats: &[Vec<u8>]| -> AhoCorasick {
             AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(&prefixes)
-                .expect("prefilter prefixes compile: they are plain strings")
-        });
-        let words = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                // most patterns start with a space: a start-byte prefilter would stop at every
+                // word
+                .prefilter(false)
+                .build(pats)
+                .expect("prefilter words compile: they are plain strings")
+        };
+        // text that is not ASCII is rare: a contiguous NFA (slower to scan, far quicker to
+        // build) is enough for it
+        let plain = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&plain)
             .expect("prefilter words compile: they are plain strings");
         Prefilter {
-            prefixes,
-            words: Some(words),
-            whole_words: false,
+            spaced: Some(build(&spaced)),
+            plain: Some(plain),
+            info,
         }
     }
 
-    /// Like [`Prefilter::new`], but a word counts only where it stands whole in the raw text
-    /// (as the phrase matcher requires in the normalized text), so short words ("ct", "pth")
-    /// do not pass every text they occur inside. Still exact: normalization only folds case and
-    /// turns hyphens, slashes and whitespace into spaces, none of which changes whether a byte
-    /// is a word byte, so a whole word of the normalized text is a whole word of the raw text.
+    /// Anchor words only (no gate).
     pub fn whole_words<'a>(terms: impl IntoIterator<Item = &'a str>) -> Prefilter {
-        Prefilter {
-            whole_words: true,
-            ..Prefilter::new(terms)
-        }
+        Prefilter::new(std::iter::empty(), terms)
     }
 
-    /// False only when the text certainly contains none of the phrases.
-    #[inline]
+    /// False only when the text certainly contains none of the words.
     pub fn may_match(&self, raw: &str) -> bool {
-        let Some(words) = &self.words else {
-            return false;
+        let s = self.screen(raw);
+        s.gate || !s.anchors.is_empty()
+    }
+
+    /// Gate and anchors of one text, in one scan.
+    pub fn screen(&self, raw: &str) -> Screen {
+        let mut out = Screen::default();
+        let (Some(spaced), Some(plain)) = (&self.spaced, &self.plain) else {
+            return out;
         };
-        if let Some(prefixes) = &self.prefixes {
-            let hit = LOWER.with(|buf| {
-                let mut buf = buf.borrow_mut();
-                buf.clear();
-                buf.extend(raw.bytes().map(|b| b.to_ascii_lowercase()));
-                prefixes.is_match(&buf[..])
-            });
-            if !hit {
-                return false;
+        let bytes = raw.as_bytes();
+        LOWER.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            buf.clear();
+            if bytes.is_ascii() {
+                // ` text `: offset i of the text is i + 1 of the copy
+                buf.reserve(bytes.len() + 2);
+                buf.push(b' ');
+                buf.extend(bytes.iter().map(|&b| SPACED[b as usize]));
+                buf.push(b' ');
+                for m in spaced.find_overlapping_iter(&buf[..]) {
+                    let pat = self.info[m.pattern().as_usize()];
+                    if pat.gate {
+                        out.gate = true;
+                        continue;
+                    }
+                    // a word that begins with a non-word byte cannot begin at the added space
+                    if let Some(p) = (m.start() + pat.lead as usize).checked_sub(1) {
+                        out.anchors.push(p);
+                    }
+                }
+            } else {
+                buf.extend(bytes.iter().map(|b| b.to_ascii_lowercase()));
+                for m in plain.find_overlapping_iter(&buf[..]) {
+                    if self.info[m.pattern().as_usize()].gate {
+                        out.gate = true;
+                    } else if at_word_boundaries(bytes, m.start(), m.end()) {
+                        out.anchors.push(m.start());
+                    }
+                }
             }
-        }
-        if self.whole_words {
-            let bytes = raw.as_bytes();
-            return words
-                .find_overlapping_iter(raw)
-                .any(|m| at_word_boundaries(bytes, m.start(), m.end()));
-        }
-        words.is_match(raw)
+        });
+        // overlapping matches come in order of their ends
+        out.anchors.sort_unstable();
+        out.anchors.dedup();
+        out
     }
 }
 
@@ -255,12 +346,11 @@ mod tests {
 
     #[test]
     fn prefilter_skips_text_without_any_term() {
-        let p = Prefilter::new(["non-calcified", "calcified granuloma"]);
+        let p = Prefilter::whole_words(["non-calcified", "calcified granuloma"]);
         assert!(p.may_match("Stable NON-CALCIFIED nodule"));
         assert!(p.may_match("granuloma, CALCIFIED"));
         assert!(!p.may_match("The lungs are clear. No effusion."));
-        // the lowercase-prefix stage must not lose mixed case, and "calcium" (same prefix, no
-        // word) is a miss after the second stage
+        // case is folded; "calcium" shares a beginning with "calcified" but is another word
         assert!(p.may_match("Old CaLcIfIeD Granuloma."));
         assert!(!p.may_match("Serum calcium is normal."));
     }
@@ -272,5 +362,43 @@ mod tests {
         assert!(p.may_match("Recommend chest CT."));
         assert!(p.may_match("Follow-up in 6 months."));
         assert!(p.may_match("Needs followup."));
+    }
+
+    #[test]
+    fn anchors_are_whole_words_at_their_offsets_in_ascii_and_other_text() {
+        let p = Prefilter::whole_words(["P", "calcified granuloma", "Ca"]);
+        let t = "Phosphate (P) 7.1; calcified granulomas. CA: 9.1, pleural p. Granuloma.";
+        let at: Vec<usize> = p.screen(t).anchors;
+        let words: Vec<&str> = at.iter().map(|&i| &t[i..i + 2]).collect();
+        // "P", "CA", the last "p" and "Granuloma" (the phrase's longest word) stand whole; the
+        // p of "Phosphate" and "pleural", the ca of "calcified" and "granulomas" do not
+        assert_eq!(words, vec!["P)", "CA", "p.", "Gr"]);
+        // the scan of text that is not ASCII (plain words, boundaries checked) finds the same
+        let not_ascii = format!("{t} é");
+        assert_eq!(p.screen(&not_ascii).anchors, at);
+        // the same words beside characters that are not ASCII: a typographic quote and an
+        // em dash are not word characters, an accented letter is
+        let u = "“calcified” granuloma—P; éP";
+        let at = p.screen(u).anchors;
+        assert_eq!(at.len(), 2, "{at:?}");
+        assert_eq!(&u[at[0]..at[0] + 9], "granuloma");
+        assert_eq!(&u[at[1]..at[1] + 1], "P");
+    }
+
+    #[test]
+    fn gate_words_count_anywhere_anchors_only_whole() {
+        let p = Prefilter::new(["recommend"], ["follow-up"]);
+        let s = p.screen("Recommended: nothing.");
+        assert!(s.gate && s.anchors.is_empty());
+        let s = p.screen("Clinical follow up advised.");
+        assert!(!s.gate);
+        assert_eq!(s.anchors, vec![9]);
+        let s = p.screen("Recommend followup. Follow-up again.");
+        assert!(s.gate);
+        assert_eq!(s.anchors, vec![10, 20]);
+        // a word that begins with a non-word character, at the very start of the text
+        let p = Prefilter::whole_words(["(a)"]);
+        assert_eq!(p.screen("(a) b").anchors, vec![0]);
+        assert_eq!(p.screen("").anchors, Vec::<usize>::new());
     }
 }

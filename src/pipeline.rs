@@ -75,7 +75,8 @@ pub enum Key {
 pub struct SentenceView {
     /// 0-based within the report.
     pub index: u32,
-    pub section: String,
+    /// Shared by the sentences of a section.
+    pub section: std::sync::Arc<str>,
     /// Byte range in the report text.
     pub start: usize,
     pub end: usize,
@@ -89,20 +90,19 @@ pub struct SentenceView {
 pub struct Engine {
     pub lexicon: Lexicon,
     phrases: PhraseMatcher<Key>,
-    prefilter: Prefilter,
     sections: SectionIndex,
     splitter: SentenceSplitter,
     context: ContextEngine,
     recommender: Recommender,
-    /// Targets only, for runs that do not want recommendations.
-    target_prefilter: Prefilter,
-    /// The same cheap test per sentence, over every phrase a sentence's output can come from:
-    /// targets (mentions), conditions, lab names and cues, and recommendation actions. A
-    /// sentence without any of their words yields nothing in any stage (places and trigger
-    /// hits only ever qualify a sentence that has one), so it is split and counted but not
-    /// normalized or matched. `sentence_target_filter` leaves recommendations out.
-    sentence_filter: Prefilter,
-    sentence_target_filter: Prefilter,
+    /// The cheap first stage, one scan of each report. Its gate: a report is read when it
+    /// names a target, a lab, a metabolic condition, or recommendation language. Its anchors:
+    /// the words of every phrase a sentence's output can come from (targets, conditions, lab
+    /// names and cues, recommendation actions). A sentence without an anchor yields nothing in
+    /// any stage (places and trigger hits only ever qualify a sentence that has one), so it is
+    /// split and counted but not normalized or matched.
+    screen: Prefilter,
+    /// The same without recommendations, for runs that do not want them.
+    target_screen: Prefilter,
     /// Find recommendations (on by default; `extract`, which writes mentions only, turns it off
     /// so reports without a target word are skipped again).
     recommend: bool,
@@ -199,11 +199,8 @@ impl Engine {
                 .flat_map(|t| t.terms.iter().map(String::as_str))
                 .chain(screen.iter().map(String::as_str))
         };
-        let prefilter =
-            Prefilter::new(target_terms().chain(Recommender::prefilter_terms(&lexicon)));
-        let target_prefilter = Prefilter::new(target_terms());
         // Per sentence, a phrase's most specific word stands in for it (whole words only, see
-        // `Prefilter::whole_words`), so that common words ("disease", "level") do not pass
+        // `Prefilter`), so that common words ("disease", "level") do not pass
         // every sentence; a phrase of short words only stands for itself. Each spelling counts
         // apart: the closed `postsurgical` of `post-surgical` has no whole word `surgical`.
         let sentence_words: Vec<String> = lexicon
@@ -235,22 +232,22 @@ impl Engine {
                 .chain(&sentence_words)
                 .map(String::as_str)
         };
-        let sentence_filter =
-            Prefilter::whole_words(sentence_terms().chain(action_words.iter().map(String::as_str)));
-        let sentence_target_filter = Prefilter::whole_words(sentence_terms());
+        let screen = Prefilter::new(
+            target_terms().chain(Recommender::prefilter_terms(&lexicon)),
+            sentence_terms().chain(action_words.iter().map(String::as_str)),
+        );
+        let target_screen = Prefilter::new(target_terms(), sentence_terms());
         Engine {
             sections: SectionIndex::new(&lexicon),
             splitter: SentenceSplitter::new(&lexicon),
             context: ContextEngine::new(&lexicon),
             recommender: Recommender::new(&lexicon),
-            target_prefilter,
-            sentence_filter,
-            sentence_target_filter,
+            screen,
+            target_screen,
             recommend: true,
             linker: Linker::new(&lexicon),
             labs: LabReader::new(&lexicon.labs),
             phrases,
-            prefilter,
             lexicon,
         }
     }
@@ -260,14 +257,24 @@ impl Engine {
         self.analyze_filtered(report, None)
     }
 
-    /// [`Engine::analyze`], but sentences `filter` rules out keep their place (index, section,
+    /// [`Engine::analyze`], but only sentences with one of `anchors` (offsets in the report,
+    /// in order) are normalized and matched; the others keep their place (index, section,
     /// range) with no normalized text and no hits.
-    fn analyze_filtered(&self, report: &Report, filter: Option<&Prefilter>) -> Vec<SentenceView> {
-        let mut out = Vec::new();
+    fn analyze_filtered(&self, report: &Report, anchors: Option<&[usize]>) -> Vec<SentenceView> {
         let text = report.text.as_str();
+        let filter = anchors.is_some();
+        let anchors = anchors.unwrap_or_default();
+        let mut out = Vec::new();
+        let mut next = 0;
         for sec in self.sections.split(text, &report.columns) {
+            let section: std::sync::Arc<str> = sec.name.into();
             for (s, e) in self.splitter.split(text, sec.start, sec.end) {
-                let (norm, hits) = if filter.map_or(true, |f| f.may_match(&text[s..e])) {
+                // anchors and sentences both come in text order
+                while next < anchors.len() && anchors[next] < s {
+                    next += 1;
+                }
+                let keep = !filter || anchors.get(next).is_some_and(|&a| a < e);
+                let (norm, hits) = if keep {
                     let norm = normalize_with_base(&text[s..e], s);
                     let hits = self.phrases.find_all(&norm.text);
                     (norm, hits)
@@ -276,7 +283,7 @@ impl Engine {
                 };
                 out.push(SentenceView {
                     index: out.len() as u32,
-                    section: sec.name.clone(),
+                    section: section.clone(),
                     start: s,
                     end: e,
                     norm,
@@ -287,13 +294,18 @@ impl Engine {
         out
     }
 
-    /// Whether the report could contain anything of interest (the cheap first stage).
-    pub fn may_match(&self, text: &str) -> bool {
+    /// The first stage's screen for this run (with or without recommendations).
+    fn active_screen(&self) -> &Prefilter {
         if self.recommend {
-            self.prefilter.may_match(text)
+            &self.screen
         } else {
-            self.target_prefilter.may_match(text)
+            &self.target_screen
         }
+    }
+
+    /// Whether the report could contain anything of interest (the cheap first stage's gate).
+    pub fn may_match(&self, text: &str) -> bool {
+        self.active_screen().screen(text).gate
     }
 
     /// Turn the recommendation stage on or off (on by default). Off, reports without a target
@@ -387,7 +399,7 @@ impl Engine {
                 let entry = &self.lexicon.targets[ti as usize];
                 let (os, oe) = s.norm.original_range(h.start, h.end);
                 let mut m = Mention::new(&report.id, &entry.id, os, oe, &report.text[os..oe]);
-                m.section = s.section.clone();
+                m.section = s.section.to_string();
                 m.sentence_index = s.index;
                 m.sentence = sentence_text.to_string();
                 m.negated = a.negated;
@@ -476,15 +488,20 @@ impl Engine {
                 report.text.len()
             ));
         }
-        if r.error.is_some() || !self.may_match(&report.text) {
+        if r.error.is_some() {
             return r;
         }
-        let filter = if self.recommend {
-            &self.sentence_filter
-        } else {
-            &self.sentence_target_filter
-        };
-        let sentences = self.analyze_filtered(report, Some(filter));
+        let screen = self.active_screen().screen(&report.text);
+        if !screen.gate {
+            return r;
+        }
+        if screen.anchors.is_empty() {
+            // no sentence has a word any stage needs: nothing to find (as if every sentence
+            // had been split, matched, and had yielded nothing)
+            crate::flags::flag(&self.lexicon, &mut r);
+            return r;
+        }
+        let sentences = self.analyze_filtered(report, Some(&screen.anchors));
         let mut places: Vec<Vec<String>> = Vec::with_capacity(sentences.len());
         for s in &sentences {
             let (ms, spans, ids) = self.sentence_mentions_spans(report, s);

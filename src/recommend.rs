@@ -239,7 +239,7 @@ impl Recommender {
     pub fn find(&self, report: &Report, sentences: &[SentenceView]) -> Vec<Recommendation> {
         let mut out = Vec::new();
         for s in sentences {
-            if NEVER.contains(&s.section.as_str()) {
+            if NEVER.contains(&&*s.section) {
                 continue;
             }
             self.sentence(report, s, &mut out);
@@ -284,7 +284,7 @@ impl Recommender {
         let standalone = actions
             .iter()
             .any(|h| role(&h.key).is_some_and(|e| e.standalone));
-        if !(cue || s.section == "recommendation" || standalone || !intervals.is_empty()) {
+        if !(cue || &*s.section == "recommendation" || standalone || !intervals.is_empty()) {
             return;
         }
         // negation, by the ConText engine over the recommendation rules
@@ -325,7 +325,7 @@ impl Recommender {
             out.push(Recommendation {
                 kind: kind.to_string(),
                 sentence: sentence_text.to_string(),
-                section: s.section.clone(),
+                section: s.section.to_string(),
                 sentence_index: s.index,
                 text: report.text[*os..*oe].to_string(),
                 start: *os,

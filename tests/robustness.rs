@@ -239,7 +239,7 @@ fn check_report(engine: &Engine, report: &Report, case: &str) {
         let s = &sentences[m.sentence_index as usize];
         assert!(s.start <= m.start && m.end <= s.end, "{case}: {text:?}");
         assert_eq!(m.sentence, &text[s.start..s.end], "{case}");
-        assert_eq!(m.section, s.section, "{case}");
+        assert_eq!(m.section.as_str(), &*s.section, "{case}");
         for t in &m.triggers {
             assert!(
                 t.start <= t.end
