@@ -7,7 +7,11 @@
 //! selection after the word check (rather than asking the automaton for leftmost-longest) means
 //! a longer phrase that fails the word check does not hide a shorter one that passes.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind, PatternID,
+};
 
 use crate::text::{at_word_boundaries, is_word_byte, term_variants};
 
@@ -122,7 +126,9 @@ pub fn leftmost_longest<K: Copy>(hits: &[Hit<K>], keep: impl Fn(&K) -> bool) -> 
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     /// Over the spaced copy of ASCII text: anchors as ` word `, gate words as `word`.
-    spaced: Option<AhoCorasick>,
+    spaced: Option<DFA>,
+    /// The longest pattern of `spaced`, in bytes.
+    max_len: usize,
     /// The plain lowercase words (anchors, then gate words), for text that is not ASCII.
     plain: Option<AhoCorasick>,
     /// Per pattern (the same ids in both automata).
@@ -144,6 +150,79 @@ pub struct Screen {
     pub gate: bool,
     /// Start offsets of the anchor words found whole, in order, without repeats.
     pub anchors: Vec<usize>,
+}
+
+/// Every match of `dfa` (standard semantics, overlapping) in `hay`: `found(pattern, end)`, in
+/// no particular order.
+///
+/// A DFA scan is a chain of dependent table loads, one per byte, so it runs at the latency of
+/// a cache hit rather than at the speed the core could go. The text is cut into four
+/// pieces scanned in lockstep, whose loads overlap.
+/// Each piece after the first starts `max_len - 1` bytes early, so that the automaton is in the
+/// right state where the piece begins, and reports only matches that end inside it.
+fn scan_lanes(dfa: &DFA, hay: &[u8], max_len: usize, found: &mut dyn FnMut(PatternID, usize)) {
+    let Ok(start) = dfa.start_state(Anchored::No) else {
+        return;
+    };
+    // the matches of the state reached after hay[i], in a piece that begins at `from`
+    let mut report = |sid: StateID, i: usize, from: usize| {
+        if dfa.is_match(sid) && i >= from {
+            for k in 0..dfa.match_len(sid) {
+                found(dfa.match_pattern(sid, k), i + 1);
+            }
+        }
+    };
+    // one lane: scan hay[at..to] from the start state
+    let single =
+        |at: usize, to: usize, from: usize, report: &mut dyn FnMut(StateID, usize, usize)| {
+            let mut sid = start;
+            for (i, &b) in hay[at..to].iter().enumerate() {
+                sid = dfa.next_state(Anchored::No, sid, b);
+                if dfa.is_special(sid) {
+                    report(sid, at + i, from);
+                }
+            }
+        };
+    let piece = hay.len() / 4;
+    let back = max_len.saturating_sub(1);
+    if piece < 2 * back.max(16) {
+        single(0, hay.len(), 0, &mut report);
+        return;
+    }
+    // lane k covers [from[k], to[k]) and starts scanning `back` bytes early, at at[k]
+    let from = [0, piece, 2 * piece, 3 * piece];
+    let to = [piece, 2 * piece, 3 * piece, hay.len()];
+    let at = [0, piece - back, 2 * piece - back, 3 * piece - back];
+    // the first lane has no lead-in and is the shortest: all four run in step for its length
+    let steps = piece;
+    let (mut s0, mut s1, mut s2, mut s3) = (start, start, start, start);
+    let lanes = hay[at[0]..at[0] + steps]
+        .iter()
+        .zip(&hay[at[1]..at[1] + steps])
+        .zip(&hay[at[2]..at[2] + steps])
+        .zip(&hay[at[3]..at[3] + steps]);
+    for (i, (((&b0, &b1), &b2), &b3)) in lanes.enumerate() {
+        s0 = dfa.next_state(Anchored::No, s0, b0);
+        s1 = dfa.next_state(Anchored::No, s1, b1);
+        s2 = dfa.next_state(Anchored::No, s2, b2);
+        s3 = dfa.next_state(Anchored::No, s3, b3);
+        if dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) {
+            for (k, s) in [s0, s1, s2, s3].into_iter().enumerate() {
+                if dfa.is_special(s) {
+                    report(s, at[k] + i, from[k]);
+                }
+            }
+        }
+    }
+    // the rest of each lane alone
+    for (k, mut sid) in [s0, s1, s2, s3].into_iter().enumerate() {
+        for (i, &b) in hay[at[k] + steps..to[k]].iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) {
+                report(sid, at[k] + steps + i, from[k]);
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -229,20 +308,18 @@ impl Prefilter {
         if info.is_empty() {
             return Prefilter {
                 spaced: None,
+                max_len: 0,
                 plain: None,
                 info,
             };
         }
-        let build = |pats: &[Vec<u8>]| -> AhoCorasick {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                // most patterns start with a space: a start-byte prefilter would stop at every
-                // word
-                .prefilter(false)
-                .build(pats)
-                .expect("prefilter words compile: they are plain strings")
-        };
+        let max_len = spaced.iter().map(Vec::len).max().unwrap_or(0);
+        let spaced = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            // most patterns start with a space: a start-byte prefilter would stop at every word
+            .prefilter(false)
+            .build(&spaced)
+            .expect("prefilter words compile: they are plain strings");
         // text that is not ASCII is rare: a contiguous NFA (slower to scan, far quicker to
         // build) is enough for it
         let plain = AhoCorasickBuilder::new()
@@ -251,7 +328,8 @@ impl Prefilter {
             .build(&plain)
             .expect("prefilter words compile: they are plain strings");
         Prefilter {
-            spaced: Some(build(&spaced)),
+            spaced: Some(spaced),
+            max_len,
             plain: Some(plain),
             info,
         }
@@ -284,17 +362,18 @@ impl Prefilter {
                 buf.push(b' ');
                 buf.extend(bytes.iter().map(|&b| SPACED[b as usize]));
                 buf.push(b' ');
-                for m in spaced.find_overlapping_iter(&buf[..]) {
-                    let pat = self.info[m.pattern().as_usize()];
+                scan_lanes(spaced, &buf, self.max_len, &mut |pid, end| {
+                    let pat = self.info[pid.as_usize()];
                     if pat.gate {
                         out.gate = true;
-                        continue;
+                        return;
                     }
                     // a word that begins with a non-word byte cannot begin at the added space
-                    if let Some(p) = (m.start() + pat.lead as usize).checked_sub(1) {
+                    let start = end - spaced.pattern_len(pid);
+                    if let Some(p) = (start + pat.lead as usize).checked_sub(1) {
                         out.anchors.push(p);
                     }
-                }
+                });
             } else {
                 buf.extend(bytes.iter().map(|b| b.to_ascii_lowercase()));
                 for m in plain.find_overlapping_iter(&buf[..]) {
@@ -400,5 +479,28 @@ mod tests {
         let p = Prefilter::whole_words(["(a)"]);
         assert_eq!(p.screen("(a) b").anchors, vec![0]);
         assert_eq!(p.screen("").anchors, Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_long_report_scanned_in_lanes_gets_what_one_scan_gets() {
+        // long enough to be cut into four pieces; the shift moves words across the cuts
+        let p = Prefilter::new(["calcified"], ["granuloma", "p", "ca"]);
+        for shift in 0..64 {
+            let mut t = " ".repeat(shift);
+            for i in 0..40 {
+                t.push_str(if i % 3 == 0 {
+                    "Calcified granuloma, P 4.1. "
+                } else {
+                    "The lungs are clear. Ca 9.1 mg/dL. "
+                });
+            }
+            let lanes = p.screen(&t);
+            // text that is not ASCII is scanned plainly, in one piece
+            let plain = p.screen(&format!("{t}é"));
+            assert_eq!(lanes, plain, "shift {shift}");
+            assert!(lanes.gate);
+            let words = t.matches("granuloma").count() + t.matches(" P ").count();
+            assert_eq!(lanes.anchors.len(), words + t.matches("Ca ").count());
+        }
     }
 }
