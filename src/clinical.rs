@@ -152,6 +152,10 @@ impl LabReader {
             let lab = &self.labs[p.lab];
             for c in p.re.captures_iter(sentence) {
                 let Some(all) = c.get(0) else { continue };
+                // the lexicon's way to say "not this": "CKD 3 years" is a duration
+                if c.name("not").is_some() {
+                    continue;
+                }
                 let (vm, raw) = match c.name("value") {
                     Some(v) => (v, v.as_str().replace(',', ".")),
                     None => match c.get(1) {

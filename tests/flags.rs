@@ -46,6 +46,16 @@ fn labs_are_converted_to_mg_dl() {
 }
 
 #[test]
+fn a_duration_after_ckd_is_not_a_stage() {
+    let r = run("History of CKD 3 years, now on dialysis.");
+    assert_eq!(r.lab("ckd_stage"), None, "{:?}", r.labs);
+    let r = run("CKD 3 for 2 years. CKD stage 4 (6 months).");
+    assert!(close(r.lab("ckd_stage"), 3.0), "{:?}", r.labs);
+    let r = run("Chronic kidney disease stage 4 since 2019.");
+    assert!(close(r.lab("ckd_stage"), 4.0), "{:?}", r.labs);
+}
+
+#[test]
 fn product_is_computed_when_both_are_present() {
     let r = run("Calcium 10 mg/dL and phosphorus 6 mg/dL.");
     assert!(close(r.lab("ca_phos_product"), 60.0), "{:?}", r.labs);
