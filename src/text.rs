@@ -52,11 +52,15 @@ fn fold_wide(rest: &[u8]) -> Option<(u8, usize)> {
     match rest {
         // U+00A0 no-break space
         [0xC2, 0xA0, ..] => Some((b' ', 2)),
-        // U+2000..U+200A spaces, U+2010..U+2015 hyphens and dashes, U+202F narrow no-break
-        // space
-        [0xE2, 0x80, 0x80..=0x8A | 0x90..=0x95 | 0xAF, ..] => Some((b' ', 3)),
-        // U+205F medium mathematical space
-        [0xE2, 0x81, 0x9F, ..] => Some((b' ', 3)),
+        // U+00AD soft hyphen (a hyphen, as `-` is)
+        [0xC2, 0xAD, ..] => Some((b' ', 2)),
+        // U+2000..U+200A spaces, U+200B zero-width space, U+2010..U+2015 hyphens and dashes,
+        // U+202F narrow no-break space
+        [0xE2, 0x80, 0x80..=0x8B | 0x90..=0x95 | 0xAF, ..] => Some((b' ', 3)),
+        // U+205F medium mathematical space, U+2060 word joiner
+        [0xE2, 0x81, 0x9F | 0xA0, ..] => Some((b' ', 3)),
+        // U+FEFF zero-width no-break space (a byte-order mark inside the text)
+        [0xEF, 0xBB, 0xBF, ..] => Some((b' ', 3)),
         // U+2212 minus sign
         [0xE2, 0x88, 0x92, ..] => Some((b' ', 3)),
         // U+3000 ideographic space
@@ -225,6 +229,18 @@ mod tests {
         // "NODULE" starts at byte 16 of the original
         let at = n.text.find("nodule").unwrap();
         assert_eq!(n.original_range(at, at + 6), (16, 22));
+    }
+
+    #[test]
+    fn invisible_characters_are_spaces() {
+        // zero-width space, word joiner, byte-order mark, soft hyphen: pasted from word
+        // processors and web pages, invisible on screen
+        let s = "\u{feff}Calcified\u{200b} granuloma,\u{2060}calci\u{ad}fied";
+        let n = normalize(s);
+        assert_eq!(n.text, "calcified granuloma, calci fied");
+        let at = n.text.find("calcified granuloma").unwrap();
+        let (a, b) = n.original_range(at, at + "calcified granuloma".len());
+        assert_eq!(&s[a..b], "Calcified\u{200b} granuloma");
     }
 
     #[test]

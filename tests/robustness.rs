@@ -367,6 +367,33 @@ fn multibyte_characters_around_terms_map_back_exactly() {
     }
 }
 
+/// Invisible characters pasted from word processors and web pages (zero-width space, word
+/// joiner, a byte-order mark inside the text, soft hyphen) separate words like a space: the
+/// phrase is still one mention.
+#[test]
+fn invisible_characters_do_not_split_a_phrase() {
+    let engine = Engine::new(Lexicon::bundled().unwrap());
+    for text in [
+        "Calcified\u{200b} granuloma in the right apex.",
+        "\u{feff}Calcified \u{2060}granuloma.",
+        "Calcified\u{ad}granuloma noted.",
+    ] {
+        let report = Report {
+            id: "r".into(),
+            text: text.into(),
+            ..Default::default()
+        };
+        check_report(&engine, &report, text);
+        let terms: Vec<String> = engine
+            .process(&report)
+            .mentions
+            .into_iter()
+            .map(|m| m.term)
+            .collect();
+        assert_eq!(terms, vec!["calcified_granuloma"], "{text:?}");
+    }
+}
+
 /// One generated record for the table readers: an id and a text, either of which may hold
 /// invalid UTF-8, quotes, separators and line breaks.
 fn gen_record(rng: &mut Rng) -> (Vec<u8>, Vec<u8>) {
