@@ -37,6 +37,17 @@ pub fn validate_labs(labs: &[LabEntry], errors: &mut Vec<Error>) {
         }
         for p in &l.patterns {
             match Regex::new(p) {
+                // without a `value` group the first group is the value: it cannot be `not`
+                Ok(r)
+                    if r.capture_names().flatten().all(|n| n != "value")
+                        && r.capture_names().nth(1).flatten() == Some("not") =>
+                {
+                    errors.push(err(format!(
+                        "lab `{}`: pattern `{p}`: the first group is the value, not `not` \
+                         (move the value first or name it `(?P<value>...)`)",
+                        l.id
+                    )))
+                }
                 Ok(r) if r.captures_len() >= 2 => {}
                 Ok(_) => errors.push(err(format!(
                     "lab `{}`: pattern `{p}` needs a capture group for the value",

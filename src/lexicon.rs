@@ -1051,4 +1051,17 @@ mod tests {
         assert!(has("user.toml:11:", "min must be below max"), "{all:?}");
         assert!(has("user.toml:17:", "wavy"), "{all:?}");
     }
+
+    #[test]
+    fn a_lab_pattern_whose_first_group_cancels_it_is_a_mistake() {
+        let mut lex = Lexicon::bundled().unwrap();
+        let mut errors = Vec::new();
+        let src = "[[lab]]\nid = \"l\"\ncues = [\"xyz\"]\npatterns = ['xyz(?P<not>\\s+years)?\\s+(\\d+)']\nmin = 1.0\nmax = 5.0\n\n[[lab]]\nid = \"m\"\ncues = [\"xyz\"]\npatterns = ['xyz\\s+(\\d+)(?P<not>\\s+years)?']\nmin = 1.0\nmax = 5.0\n";
+        lex.add_file("user.toml", src, &mut errors);
+        lex.validate(&mut errors);
+        let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].starts_with("user.toml:1:"), "{all:?}");
+        assert!(all[0].contains("`not`"), "{all:?}");
+    }
 }
