@@ -231,7 +231,6 @@ pub struct ReportResult {
     pub line: u64,
     pub bytes: usize,
     pub invalid_utf8: usize,
-    pub n_sentences: u32,
     pub mentions: Vec<Mention>,
     pub labs: Vec<LabValue>,
     pub conditions: Vec<Condition>,
