@@ -259,14 +259,15 @@ impl Engine {
 
     /// [`Engine::analyze`], but only sentences with one of `anchors` (offsets in the report,
     /// in order) are normalized and matched; the others keep their place (index, section,
-    /// range) with no normalized text and no hits.
+    /// range) with no normalized text and no hits, and the sentences after the last anchor are
+    /// left out.
     fn analyze_filtered(&self, report: &Report, anchors: Option<&[usize]>) -> Vec<SentenceView> {
         let text = report.text.as_str();
         let filter = anchors.is_some();
         let anchors = anchors.unwrap_or_default();
         let mut out = Vec::new();
         let mut next = 0;
-        for sec in self.sections.split(text, &report.columns) {
+        'sections: for sec in self.sections.split(text, &report.columns) {
             let section: std::sync::Arc<str> = sec.name.into();
             for (s, e) in self.splitter.split(text, sec.start, sec.end) {
                 // anchors and sentences both come in text order
@@ -289,6 +290,10 @@ impl Engine {
                     norm,
                     hits,
                 });
+                // past the last anchor nothing is matched: the rest need not be split
+                if filter && anchors.last().is_none_or(|&a| a < e) {
+                    break 'sections;
+                }
             }
         }
         out
