@@ -119,7 +119,7 @@ impl AuditSummary {
             }
             let c = self
                 .by_priority
-                .entry(r.workup_priority.clone())
+                .entry(r.workup_priority.to_string())
                 .or_default();
             c.flagged += 1;
             c.recommended += labs as u64;

@@ -256,7 +256,7 @@ pub fn explain_with(
         if r.workup_priority.is_empty() {
             "none"
         } else {
-            &r.workup_priority
+            r.workup_priority
         }
     );
     if r.metabolic_workup {
@@ -322,7 +322,7 @@ mod workup_tests {
         };
         let mut r = engine.process(&report);
         r.metabolic_workup = true;
-        r.workup_priority = "routine".into();
+        r.workup_priority = "routine";
         r.workup_reasons = vec![WorkupReason {
             rule: "brain_parenchymal".into(),
             sentence: "Dense calcification of both basal ganglia.".into(),

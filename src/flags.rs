@@ -214,8 +214,7 @@ pub fn flag(lex: &Lexicon, r: &mut ReportResult) {
         "urgent"
     } else {
         "routine"
-    }
-    .into();
+    };
     r.workup_reasons = reasons;
     r.workup_suppressed_by = suppressed;
 }

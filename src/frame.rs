@@ -297,7 +297,7 @@ impl Summary {
             self.with_present += r.has_present as u64;
             if r.flagged {
                 self.flagged += 1;
-                *self.priorities.entry(r.priority.clone()).or_default() += 1;
+                *self.priorities.entry(r.priority.to_string()).or_default() += 1;
             }
         }
         if mentions.height() == 0 {
@@ -435,7 +435,7 @@ pub struct ReportSummary {
     pub failed: bool,
     pub has_present: bool,
     pub flagged: bool,
-    pub priority: String,
+    pub priority: &'static str,
 }
 
 impl ReportSummary {
@@ -447,7 +447,7 @@ impl ReportSummary {
                 .iter()
                 .any(|m| m.status == crate::model::Status::Present),
             flagged: r.metabolic_workup,
-            priority: r.workup_priority.clone(),
+            priority: r.workup_priority,
         }
     }
 }

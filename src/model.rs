@@ -236,7 +236,7 @@ pub struct ReportResult {
     pub conditions: Vec<Condition>,
     pub metabolic_workup: bool,
     /// `urgent`, `routine` or `none`.
-    pub workup_priority: String,
+    pub workup_priority: &'static str,
     pub workup_reasons: Vec<WorkupReason>,
     pub workup_suppressed_by: Vec<String>,
     pub recommendations: Vec<Recommendation>,

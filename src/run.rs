@@ -163,7 +163,7 @@ pub fn run_batches<T: Send>(
             if shard.is_some_and(|s| !s.contains(&r.id)) {
                 return Flow::Continue(());
             }
-            batch.push(engine.process(&r));
+            batch.push(engine.process_owned(r));
             if batch.len() >= batch_size {
                 flow = sink(map(std::mem::replace(
                     &mut batch,
@@ -222,8 +222,7 @@ pub fn run_batches<T: Send>(
                 let next = rx.lock().map(|g| g.recv());
                 let Ok(Ok((seq, reports))) = next else { break };
                 let results: Vec<ReportResult> =
-                    reports.iter().map(|r| engine.process(r)).collect();
-                drop(reports);
+                    reports.into_iter().map(|r| engine.process_owned(r)).collect();
                 if tx.send((seq, map(results))).is_err() {
                     break;
                 }

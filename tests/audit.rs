@@ -20,10 +20,10 @@ fn process(id: &str, text: &str) -> ReportResult {
 }
 
 /// A report the flags stage would flag by `rules`.
-fn flagged(id: &str, text: &str, rules: &[&str], priority: &str) -> ReportResult {
+fn flagged(id: &str, text: &str, rules: &[&str], priority: &'static str) -> ReportResult {
     let mut r = process(id, text);
     r.metabolic_workup = true;
-    r.workup_priority = priority.into();
+    r.workup_priority = priority;
     r.workup_reasons = rules
         .iter()
         .map(|rule| WorkupReason {
