@@ -588,19 +588,19 @@ mod tests {
                 failed: false,
                 has_present: true,
                 flagged: true,
-                priority: "routine".into(),
+                priority: "routine",
             },
             ReportSummary {
                 failed: false,
                 has_present: true,
                 flagged: false,
-                priority: "none".into(),
+                priority: "none",
             },
             ReportSummary {
                 failed: true,
                 has_present: false,
                 flagged: false,
-                priority: "none".into(),
+                priority: "none",
             },
         ];
         let mut s = Summary::default();

@@ -291,7 +291,7 @@ impl Engine {
                     hits,
                 });
                 // past the last anchor nothing is matched: the rest need not be split
-                if filter && anchors.last().is_none_or(|&a| a < e) {
+                if filter && anchors.last().map_or(true, |&a| a < e) {
                     break 'sections;
                 }
             }

@@ -357,7 +357,7 @@ impl ReportField {
             R::NPossible => Val::Int(r.count(Status::Possible) as i64),
             R::NHypothetical => Val::Int(r.count(Status::Hypothetical) as i64),
             R::MetabolicWorkup => Val::Bool(r.metabolic_workup),
-            R::WorkupPriority => Val::Str(&r.workup_priority),
+            R::WorkupPriority => Val::Str(r.workup_priority),
             R::WorkupRules => Val::List(r.workup_reasons.iter().map(|w| w.rule.clone()).collect()),
             R::WorkupReasons => Val::List(
                 r.workup_reasons
