@@ -161,9 +161,9 @@ pub struct Screen {
 /// Each piece after the first starts `max_len - 1` bytes early, so that the automaton is in the
 /// right state where the piece begins, and reports only matches that end inside it.
 fn scan_lanes(dfa: &DFA, hay: &[u8], max_len: usize, found: &mut dyn FnMut(PatternID, usize)) {
-    let Ok(start) = dfa.start_state(Anchored::No) else {
-        return;
-    };
+    let start = dfa
+        .start_state(Anchored::No)
+        .expect("the prefilter DFA is built for unanchored search (the default start kind)");
     // the matches of the state reached after hay[i], in a piece that begins at `from`
     let mut report = |sid: StateID, i: usize, from: usize| {
         if dfa.is_match(sid) && i >= from {
