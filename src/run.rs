@@ -12,6 +12,16 @@ use crate::input::{read_reports, Flow, InputOptions, ReadStats};
 use crate::model::{Report, ReportResult};
 use crate::pipeline::Engine;
 
+/// Make `--threads N` hold for Polars too: its thread pool (group-bys, column statistics and
+/// dictionaries of the Parquet encoder) otherwise has a thread per core whatever `--threads`
+/// says, and a user given one core of a shared node asks for `-j1`. Must run before the first
+/// Polars call (the pool is built on first use); a `POLARS_MAX_THREADS` the user set is kept.
+pub fn limit_polars_threads(n: usize) {
+    if std::env::var_os("POLARS_MAX_THREADS").is_none() {
+        std::env::set_var("POLARS_MAX_THREADS", n.max(1).to_string());
+    }
+}
+
 /// The bundled example report (`--example`).
 pub const EXAMPLE_REPORT: &str = include_str!("example_report.txt");
 
@@ -223,7 +233,7 @@ pub fn run_batches<T: Send>(
                 let Ok(Ok((seq, reports))) = next else { break };
                 // by reference, and the batch freed at once: freeing the reader's reports one by
                 // one between the worker's own allocations cost `-j2` a quarter more CPU
-                // (glibc's allocator, chunks from another thread's arena)
+                // (measured with glibc's allocator, chunks from another thread's arena)
                 let results: Vec<ReportResult> =
                     reports.iter().map(|r| engine.process(r)).collect();
                 drop(reports);

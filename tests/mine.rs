@@ -411,3 +411,48 @@ fn shard_is_stable_fnv1a_of_the_id() {
     assert!("4/3".parse::<Shard>().is_err());
     assert_eq!("2/3".parse::<Shard>().unwrap(), Shard { k: 2, n: 3 });
 }
+
+/// Row sizes of the row groups of a Parquet file.
+fn row_groups(path: &Path) -> Vec<usize> {
+    let mut r = ParquetReader::new(File::open(path).unwrap());
+    let md = r.get_metadata().unwrap();
+    md.row_groups.iter().map(|g| g.num_rows()).collect()
+}
+
+#[test]
+fn mentions_are_written_as_reports_are() {
+    // One report in four mentions a calcification: far fewer mentions than reports. Gathered
+    // only up to --row-group rows, all the mentions would wait for the end of the input.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.csv");
+    let mut w = csv::Writer::from_path(&input).unwrap();
+    w.write_record(["report_id", "text"]).unwrap();
+    for i in 0..400 {
+        let text = if i % 4 == 0 {
+            "FINDINGS: Mitral annular calcification. The lungs are clear."
+        } else {
+            "FINDINGS: The lungs are clear. Heart size is normal."
+        };
+        w.write_record([format!("r{i:04}"), text.to_string()])
+            .unwrap();
+    }
+    w.flush().unwrap();
+    let out = dir.path().join("out");
+    mine(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--batch",
+        "20",
+        "--row-group",
+        "100",
+        "-j",
+        "2",
+        "-q",
+    ]);
+    assert_eq!(row_groups(&out.join("reports.parquet")), vec![100; 4]);
+    // each reports row group's 25 mentions are written with it, not all 100 at the end
+    assert_eq!(row_groups(&out.join("mentions.parquet")), vec![25; 4]);
+    let m = read_parquet(&out.join("mentions.parquet"));
+    assert_eq!(m.height(), 100);
+}

@@ -163,6 +163,7 @@ impl RunArgs {
         let mut o = crate::run::RunOptions::default();
         if let Some(t) = self.threads {
             o.threads = t.max(1);
+            crate::run::limit_polars_threads(o.threads);
         }
         o
     }
