@@ -32,7 +32,7 @@ pub struct ExtractArgs {
 pub fn run(a: ExtractArgs) -> Result<u8> {
     let started = Instant::now();
     // mentions only: no recommendation stage, so reports without a target word are skipped
-    let engine = Engine::new(a.lexicon.load()?).with_recommendations(false);
+    let engine = Engine::without_recommendations(a.lexicon.load()?);
     let fields = MentionField::columns(a.output.no_text);
     let sink = Sink::open(a.output.output.as_deref())?;
     let mut out = TableWriter::new(
