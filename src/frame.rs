@@ -120,23 +120,12 @@ impl Buf {
     }
 
     fn push(&mut self, v: Val<'_>) {
-        match (self, v) {
-            (Buf::Str(b), Val::Str(s)) => b.append_value(s),
-            (Buf::Str(b), Val::Owned(s)) => b.append_value(&s),
-            (Buf::Str(b), Val::List(l)) => b.append_value(l.join(LIST_SEP)),
-            (Buf::Str(b), Val::Null | Val::Float(None)) => b.append_null(),
-            (Buf::Str(b), other) => b.append_value(plain(&other)),
-            (Buf::Int(b), Val::Int(i)) => b.push(Some(i)),
-            (Buf::Int(b), Val::Bool(x)) => b.push(Some(x as i64)),
-            (Buf::Int(b), _) => b.push(None),
-            (Buf::Bool(b), Val::Bool(x)) => b.push(Some(x)),
-            (Buf::Bool(b), _) => b.push(None),
-            (Buf::Float(b), Val::Float(f)) => b.push(f),
-            (Buf::Float(b), Val::Int(i)) => b.push(Some(i as f64)),
-            (Buf::Float(b), _) => b.push(None),
-            (Buf::List(b), Val::List(l)) => b.append_values_iter(l.iter().map(String::as_str)),
-            (Buf::List(b), Val::Null) => b.append_null(),
-            (Buf::List(b), other) => b.append_values_iter(std::iter::once(plain(&other).as_str())),
+        match self {
+            Buf::Str(b) => push_str(b, v),
+            Buf::Int(b) => b.push(int(v)),
+            Buf::Bool(b) => b.push(boolean(v)),
+            Buf::Float(b) => b.push(float(v)),
+            Buf::List(b) => push_list(b, v),
         }
     }
 
@@ -168,6 +157,55 @@ fn plain(v: &Val<'_>) -> String {
         Val::Float(Some(f)) => crate::schema::trim_float(*f),
         Val::Float(None) | Val::Null => String::new(),
         Val::List(l) => l.join(LIST_SEP),
+    }
+}
+
+// One value into a column of each kind: what `Buf::push` does, and what
+// `FrameBuilder::extend` does in its loops (inlined there, the value never leaves registers).
+
+#[inline(always)]
+fn push_str(b: &mut StringChunkedBuilder, v: Val<'_>) {
+    match v {
+        Val::Str(s) => b.append_value(s),
+        Val::Owned(s) => b.append_value(&s),
+        Val::List(l) => b.append_value(l.join(LIST_SEP)),
+        Val::Null | Val::Float(None) => b.append_null(),
+        other => b.append_value(plain(&other)),
+    }
+}
+
+#[inline(always)]
+fn int(v: Val<'_>) -> Option<i64> {
+    match v {
+        Val::Int(i) => Some(i),
+        Val::Bool(x) => Some(x as i64),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn boolean(v: Val<'_>) -> Option<bool> {
+    match v {
+        Val::Bool(x) => Some(x),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn float(v: Val<'_>) -> Option<f64> {
+    match v {
+        Val::Float(f) => f,
+        Val::Int(i) => Some(i as f64),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn push_list(b: &mut ListStringChunkedBuilder, v: Val<'_>) {
+    match v {
+        Val::List(l) => b.append_values_iter(l.iter().map(String::as_str)),
+        Val::Null => b.append_null(),
+        other => b.append_values_iter(std::iter::once(plain(&other).as_str())),
     }
 }
 
@@ -207,6 +245,29 @@ impl<F> FrameBuilder<F> {
             b.push(f.value(r));
         }
         self.rows += 1;
+    }
+
+    /// Push many rows, column by column: one pass over the rows per column, so the column's
+    /// kind and field are the same from one value to the next. Row by row, every value
+    /// switched field and buffer kind; measured on the 104 MB corpus, building the reports
+    /// table that way took 0.26 s of a 1.85 s `mine -j1` run.
+    pub fn extend<'r, R: 'r, I>(&mut self, rows: I)
+    where
+        F: Field<R>,
+        I: Iterator<Item = &'r R> + Clone,
+    {
+        let n = rows.clone().count();
+        for (f, b) in self.fields.iter().zip(self.bufs.iter_mut()) {
+            let values = rows.clone().map(|r| f.value(r));
+            match b {
+                Buf::Str(b) => values.for_each(|v| push_str(b, v)),
+                Buf::Int(b) => b.extend(values.map(int)),
+                Buf::Bool(b) => b.extend(values.map(boolean)),
+                Buf::Float(b) => b.extend(values.map(float)),
+                Buf::List(b) => values.for_each(|v| push_list(b, v)),
+            }
+        }
+        self.rows += n;
     }
 
     pub fn len(&self) -> usize {
@@ -553,6 +614,30 @@ mod tests {
         assert_eq!(morph.unwrap().len(), 2);
         // the builder starts over after take
         assert!(b.is_empty());
+    }
+
+    #[test]
+    fn column_by_column_equals_row_by_row() {
+        let rows = vec![
+            mention("r1", "kidney", Status::Present, &["punctate", "coarse"]),
+            mention("r1", "lung", Status::Absent, &[]),
+            mention("r2", "aorta", Status::Possible, &["dense"]),
+        ];
+        for flat in [false, true] {
+            let fields = MentionField::columns(false);
+            let mut by_row = FrameBuilder::new::<Mention>(fields.clone(), flat, 4);
+            for m in &rows {
+                by_row.push::<Mention>(m);
+            }
+            let mut by_column = FrameBuilder::new::<Mention>(fields, flat, 4);
+            by_column.extend::<Mention, _>(rows.iter());
+            assert_eq!(by_column.len(), 3);
+            let (a, b) = (
+                by_row.take::<Mention>().unwrap(),
+                by_column.take::<Mention>().unwrap(),
+            );
+            assert!(a.equals_missing(&b), "flat = {flat}");
+        }
     }
 
     #[test]

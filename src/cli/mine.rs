@@ -227,14 +227,14 @@ impl Framer {
             counts.failed += r.error.is_some() as u64;
             counts.flagged += r.metabolic_workup as u64;
             for m in &r.mentions {
-                mentions.push::<Mention>(m);
                 rows.push(m, r.metabolic_workup);
                 counts.mentions += 1;
                 counts.present += (m.status == Status::Present) as u64;
             }
-            reports.push::<ReportResult>(r);
             per_report.push(ReportSummary::of(r));
         }
+        mentions.extend::<Mention, _>(results.iter().flat_map(|r| r.mentions.iter()));
+        reports.extend::<ReportResult, _>(results.iter());
         drop(results);
         let mut summary = Summary::default();
         summary.add_batch(&rows.take()?, &per_report)?;
