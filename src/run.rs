@@ -194,7 +194,11 @@ pub fn run_batches<T: Send>(
     use std::sync::mpsc::sync_channel;
     let (batch_tx, batch_rx) = sync_channel::<(u64, Vec<Report>)>(threads * 2);
     let batch_rx = Arc::new(std::sync::Mutex::new(batch_rx));
-    let (res_tx, res_rx) = sync_channel::<(u64, T)>(threads * 2);
+    // Room for the results that arrive while the sink is busy writing a row group (tens of
+    // ms): with room for `threads * 2` only, the workers were measured blocking on a full
+    // channel during the writes (idle CPU at `-j2`). Bounded, so memory stays bounded when the
+    // sink is the slower side.
+    let (res_tx, res_rx) = sync_channel::<(u64, T)>(threads * 2 + 8);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::scope(|scope| {
         let reader_stop = stop.clone();
