@@ -226,6 +226,28 @@ fn every_soft_tissue_compartment() {
 }
 
 #[test]
+fn skeletal_maturation_is_not_a_finding() {
+    for normal in [
+        "Normal ossification of the carpal bones for age.",
+        "Delayed ossification of the femoral heads.",
+        "Age-appropriate ossification of the epiphyses.",
+        "Secondary ossification centers are present and normal.",
+    ] {
+        assert!(
+            mentions(normal).is_empty(),
+            "{normal}: {:#?}",
+            summary(&mentions(normal))
+        );
+    }
+    // ossification of a ligament is one
+    let m = one("Ossification of the posterior longitudinal ligament at C4-C5.");
+    assert_eq!(
+        (m.process.as_str(), m.organ.as_str()),
+        ("ossification", "ligament")
+    );
+}
+
+#[test]
 fn process_keeps_ossification_apart() {
     assert_eq!(
         one("Heterotopic ossification about the right hip.").process,
