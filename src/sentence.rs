@@ -16,16 +16,21 @@ use crate::lexicon::Lexicon;
 #[derive(Debug, Clone, Default)]
 pub struct SentenceSplitter {
     abbreviations: HashSet<String>,
+    /// The longest abbreviation, in bytes: a longer word is not looked up.
+    longest: usize,
 }
 
 impl SentenceSplitter {
     pub fn new(lex: &Lexicon) -> Self {
+        let abbreviations: HashSet<String> = lex
+            .abbreviations
+            .iter()
+            .map(|a| a.trim_end_matches('.').to_ascii_lowercase())
+            .collect();
+        let longest = abbreviations.iter().map(String::len).max().unwrap_or(0);
         SentenceSplitter {
-            abbreviations: lex
-                .abbreviations
-                .iter()
-                .map(|a| a.trim_end_matches('.').to_ascii_lowercase())
-                .collect(),
+            abbreviations,
+            longest,
         }
     }
 
@@ -35,7 +40,18 @@ impl SentenceSplitter {
         let mut out = Vec::new();
         let mut s = start;
         let mut i = start;
+        // Only `.`, `!`, `?` and line breaks can end a sentence: jump from one to the next
+        // (memchr) instead of visiting every byte. `!` is rare, so its next position is
+        // found apart and kept until it is passed.
+        let mut bang = memchr::memchr(b'!', &b[start..end]).map_or(end, |k| start + k);
         while i < end {
+            if bang < i {
+                bang = memchr::memchr(b'!', &b[i..end]).map_or(end, |k| i + k);
+            }
+            i = memchr::memchr3(b'.', b'?', b'\n', &b[i..bang]).map_or(bang, |k| i + k);
+            if i >= end {
+                break;
+            }
             let c = b[i];
             let split_after = match c {
                 b'.' | b'!' | b'?' => {
@@ -97,11 +113,11 @@ impl SentenceSplitter {
             return false;
         }
         // abbreviation
-        if tok.iter().any(|c| c.is_ascii_alphabetic()) {
-            let lower = String::from_utf8_lossy(tok).to_ascii_lowercase();
-            if self.abbreviations.contains(&lower) {
-                return false;
-            }
+        if tok.len() <= self.longest
+            && tok.iter().any(|c| c.is_ascii_alphabetic())
+            && self.is_abbreviation(tok)
+        {
+            return false;
         }
         // numbered list marker: digits at the start of the sentence
         if tok.iter().all(u8::is_ascii_digit) && tok.len() <= 3 {
@@ -111,6 +127,23 @@ impl SentenceSplitter {
             }
         }
         true
+    }
+
+    /// Is `tok` (a word before a period) an abbreviation, in any case? A period after a word
+    /// is the commonest case of all: short words are lowercased on the stack, not in a new
+    /// string.
+    fn is_abbreviation(&self, tok: &[u8]) -> bool {
+        let mut buf = [0u8; 32];
+        if tok.len() > buf.len() {
+            return self
+                .abbreviations
+                .contains(&String::from_utf8_lossy(tok).to_ascii_lowercase());
+        }
+        let lower = &mut buf[..tok.len()];
+        lower.copy_from_slice(tok);
+        lower.make_ascii_lowercase();
+        // tok lies between ASCII bytes of a str, so it is UTF-8, and so is its ASCII lowercase
+        std::str::from_utf8(lower).is_ok_and(|w| self.abbreviations.contains(w))
     }
 
     /// Does the line break at `b[nl]` start a new sentence? Yes before a list item or after a
@@ -257,6 +290,33 @@ mod tests {
         let t = "é".repeat(5000);
         let pieces = split(&t);
         assert_eq!(pieces.concat(), t);
+    }
+
+    #[test]
+    fn question_and_exclamation_marks_end_sentences_inside_a_section() {
+        assert_eq!(
+            split("Calcified aortic knob! Renal stone? No. Stable!\nNo hydronephrosis?"),
+            vec![
+                "Calcified aortic knob!",
+                "Renal stone?",
+                "No.",
+                "Stable!",
+                "No hydronephrosis?"
+            ]
+        );
+        // a range inside the text (a section): marks outside it do not count
+        let sp = SentenceSplitter::new(&Lexicon::bundled().unwrap());
+        let t = "Wow! FINDINGS: Gallstones! Calcified gallbladder wall. IMPRESSION: Urgent!";
+        let (a, b) = (
+            t.find("Gallstones").unwrap(),
+            t.find(" IMPRESSION").unwrap(),
+        );
+        let got: Vec<&str> = sp
+            .split(t, a, b)
+            .into_iter()
+            .map(|(s, e)| &t[s..e])
+            .collect();
+        assert_eq!(got, vec!["Gallstones!", "Calcified gallbladder wall."]);
     }
 
     #[test]

@@ -79,9 +79,33 @@ fn fold(b: u8) -> Option<u8> {
     }
 }
 
+/// [`fold`] of every ASCII byte, as a table (the byte itself where nothing is folded).
+const ASCII_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            c @ b'A'..=b'Z' => c + 32,
+            b'-' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => b' ',
+            c => c,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Normalize `s` (see module doc), recording offsets relative to `base`.
 pub fn normalize_with_base(s: &str, base: usize) -> Normalized {
     let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        normalize_ascii(bytes, base)
+    } else {
+        normalize_any(bytes, base)
+    }
+}
+
+/// [`normalize_with_base`] of any UTF-8.
+fn normalize_any(bytes: &[u8], base: usize) -> Normalized {
     let mut out = Vec::with_capacity(bytes.len());
     let mut map = Vec::with_capacity(bytes.len() + 1);
     let mut wide = Vec::new();
@@ -119,6 +143,38 @@ pub fn normalize_with_base(s: &str, base: usize) -> Normalized {
     let text = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Normalized { text, map, wide }
+}
+
+/// [`normalize_with_base`] of ASCII text (almost every sentence of a report): one table look-up
+/// per byte, written in place without a capacity check per byte, and no wide characters.
+fn normalize_ascii(bytes: &[u8], base: usize) -> Normalized {
+    let n = bytes.len();
+    let mut out = vec![0u8; n];
+    let mut map = vec![0u32; n + 1];
+    let mut k = 0;
+    let mut last_space = true; // drop leading whitespace
+    for (i, &b) in bytes.iter().enumerate() {
+        let c = ASCII_FOLD[(b & 0x7f) as usize];
+        let space = c == b' ';
+        // k <= i < n: always in bounds; a dropped space is overwritten by the next byte
+        out[k] = c;
+        map[k] = (base + i) as u32;
+        k += !(space && last_space) as usize;
+        last_space = space;
+    }
+    if k > 0 && out[k - 1] == b' ' {
+        k -= 1;
+    }
+    out.truncate(k);
+    map[k] = (base + n) as u32;
+    map.truncate(k + 1);
+    // ASCII bytes were replaced by ASCII bytes
+    let text = String::from_utf8(out).unwrap_or_default();
+    Normalized {
+        text,
+        map,
+        wide: Vec::new(),
+    }
 }
 
 pub fn normalize(s: &str) -> Normalized {
@@ -229,6 +285,31 @@ mod tests {
         // "NODULE" starts at byte 16 of the original
         let at = n.text.find("nodule").unwrap();
         assert_eq!(n.original_range(at, at + 6), (16, 22));
+    }
+
+    #[test]
+    fn the_ascii_path_normalizes_as_the_general_one() {
+        let samples = [
+            "",
+            " ",
+            "\n\n",
+            "  Calcified  granuloma.  ",
+            "FINDINGS:\tNon-calcified / partly-calcified\r\nnodule -",
+            "-Calcified-",
+            "Coronary artery calcification (CAC) score 0/400. \x0bX\x0c",
+            "a",
+            "A B  C   D",
+        ];
+        for (k, s) in samples.iter().enumerate() {
+            for base in [0, 7] {
+                let (a, b) = (
+                    normalize_ascii(s.as_bytes(), base),
+                    normalize_any(s.as_bytes(), base),
+                );
+                assert_eq!((&a.text, &a.map), (&b.text, &b.map), "sample {k}: {s:?}");
+                assert!(a.wide.is_empty() && b.wide.is_empty());
+            }
+        }
     }
 
     #[test]
