@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use crate::lexicon::Lexicon;
-use crate::text::normalize_phrase;
+use crate::text::{normalize_phrase, normalize_phrase_into, WordHash};
 
 /// The section of text before any header.
 pub const BODY: &str = "body";
@@ -27,7 +27,7 @@ pub struct Section {
 /// Compiled section titles.
 #[derive(Debug, Clone, Default)]
 pub struct SectionIndex {
-    titles: HashMap<String, String>,
+    titles: HashMap<String, String, WordHash>,
     max_words: usize,
 }
 
@@ -36,7 +36,7 @@ const MAX_TITLE_BYTES: usize = 48;
 
 impl SectionIndex {
     pub fn new(lex: &Lexicon) -> SectionIndex {
-        let mut titles = HashMap::new();
+        let mut titles = HashMap::default();
         let mut max_words = 1;
         for e in &lex.sections {
             for t in &e.terms {
@@ -59,8 +59,14 @@ impl SectionIndex {
     }
 
     fn lookup(&self, title: &str) -> Option<&str> {
-        let n = normalize_phrase(title);
-        self.titles.get(&n).map(String::as_str)
+        // called for most lines of every report read: short ASCII titles are normalized on
+        // the stack
+        let mut buf = [0u8; MAX_TITLE_BYTES];
+        match normalize_phrase_into(title, &mut buf) {
+            Some(n) => self.titles.get(n),
+            None => self.titles.get(&normalize_phrase(title)),
+        }
+        .map(String::as_str)
     }
 
     /// If the line `text[ls..le]` starts with a header, the header's end and the section name.
@@ -87,21 +93,19 @@ impl SectionIndex {
             }
         }
         // 3. a title in capitals followed by text
-        let words: Vec<(usize, usize)> =
-            word_spans(&line[lead..]).take(self.max_words + 1).collect();
-        let mut caps = 0;
-        for &(s, e) in &words {
+        // the ends of the leading words in capitals (most lines have none: nothing allocated)
+        let mut caps: Vec<usize> = Vec::new();
+        for (s, e) in word_spans(&line[lead..]).take(self.max_words) {
             let w = &line[lead + s..lead + e];
             if w.bytes().any(|b| b.is_ascii_alphabetic())
                 && !w.bytes().any(|b| b.is_ascii_lowercase())
             {
-                caps += 1;
+                caps.push(e);
             } else {
                 break;
             }
         }
-        for n in (1..=caps.min(self.max_words)).rev() {
-            let end = words[n - 1].1;
+        for &end in caps.iter().rev() {
             if end >= body.len() {
                 continue; // alone on its line: case 2 already looked
             }

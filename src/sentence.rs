@@ -12,17 +12,18 @@
 use std::collections::HashSet;
 
 use crate::lexicon::Lexicon;
+use crate::text::WordHash;
 
 #[derive(Debug, Clone, Default)]
 pub struct SentenceSplitter {
-    abbreviations: HashSet<String>,
+    abbreviations: HashSet<String, WordHash>,
     /// The longest abbreviation, in bytes: a longer word is not looked up.
     longest: usize,
 }
 
 impl SentenceSplitter {
     pub fn new(lex: &Lexicon) -> Self {
-        let abbreviations: HashSet<String> = lex
+        let abbreviations: HashSet<String, WordHash> = lex
             .abbreviations
             .iter()
             .map(|a| a.trim_end_matches('.').to_ascii_lowercase())

@@ -177,6 +177,56 @@ fn normalize_ascii(bytes: &[u8], base: usize) -> Normalized {
     }
 }
 
+/// [`normalize_phrase`] of a short ASCII phrase, written into `buf` instead of a new string:
+/// `None` when `s` is not ASCII or longer than `buf`. For the look-ups done on every line of a
+/// report (is this a section title?), which allocate nothing this way.
+pub fn normalize_phrase_into<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    let bytes = s.as_bytes();
+    if bytes.len() > buf.len() || !bytes.is_ascii() {
+        return None;
+    }
+    let mut k = 0;
+    let mut last_space = true;
+    for &b in bytes {
+        let c = ASCII_FOLD[b as usize];
+        let space = c == b' ';
+        buf[k] = c;
+        k += !(space && last_space) as usize;
+        last_space = space;
+    }
+    if k > 0 && buf[k - 1] == b' ' {
+        k -= 1;
+    }
+    std::str::from_utf8(&buf[..k]).ok()
+}
+
+/// A hasher for the short words and titles of lexicon look-ups (64-bit FNV-1a): a few
+/// instructions per byte where the standard SipHash costs a hundred per key. The keys come from
+/// the lexicon, so there is no one to flood the table.
+#[derive(Debug, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        WordHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// Build [`WordHasher`]s for a `HashMap` or `HashSet`.
+pub type WordHash = std::hash::BuildHasherDefault<WordHasher>;
+
 pub fn normalize(s: &str) -> Normalized {
     normalize_with_base(s, 0)
 }
@@ -309,7 +359,19 @@ mod tests {
                 assert_eq!((&a.text, &a.map), (&b.text, &b.map), "sample {k}: {s:?}");
                 assert!(a.wide.is_empty() && b.wide.is_empty());
             }
+            let mut buf = [0u8; 64];
+            assert_eq!(
+                normalize_phrase_into(s, &mut buf),
+                Some(normalize_phrase(s).as_str()),
+                "sample {k}: {s:?}"
+            );
         }
+        // too long for the buffer, or not ASCII: the caller normalizes into a new string
+        assert_eq!(normalize_phrase_into("IMPRESSION", &mut [0u8; 4]), None);
+        assert_eq!(
+            normalize_phrase_into("Befund – Lunge", &mut [0u8; 64]),
+            None
+        );
     }
 
     #[test]
