@@ -379,7 +379,16 @@ impl Prefilter {
                     }
                 });
             } else {
-                buf.extend(bytes.iter().map(|b| b.to_ascii_lowercase()));
+                // case folded as normalization folds it (ASCII and Latin-1 capitals)
+                buf.extend(bytes.iter().enumerate().map(|(i, b)| {
+                    match i
+                        .checked_sub(1)
+                        .and_then(|p| crate::text::latin1_capital(bytes, p))
+                    {
+                        Some(lower) => lower,
+                        None => b.to_ascii_lowercase(),
+                    }
+                }));
                 for m in plain.find_overlapping_iter(&buf[..]) {
                     if self.info[m.pattern().as_usize()].gate {
                         out.gate = true;

@@ -685,6 +685,25 @@ mod tests {
     }
 
     #[test]
+    fn a_report_typed_in_capitals_is_read_as_in_lower_case() {
+        let r = engine().process(&report(
+            "FINDINGS: MÖNCKEBERG SCLEROSIS OF THE FEMORAL ARTERIES. NO PANCREATIC CALCIFICATIONS.",
+        ));
+        let got: Vec<(&str, &str, &str)> = r
+            .mentions
+            .iter()
+            .map(|m| (m.term.as_str(), m.text.as_str(), m.status.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("monckeberg_sclerosis", "MÖNCKEBERG SCLEROSIS", "present"),
+                ("calcification", "CALCIFICATIONS", "absent")
+            ]
+        );
+    }
+
+    #[test]
     fn lab_patterns_are_compiled_for_the_first_report_that_states_a_lab() {
         let e = engine();
         let r = e.process(&report(

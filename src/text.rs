@@ -6,8 +6,10 @@
 //! with a hyphen (`non-calcified`) is also compiled closed (`noncalcified`); see
 //! [`term_variants`]. Typographic spaces and dashes (no-break space, en and em dashes, the
 //! Unicode hyphens that word processors put in `non‑calcified`) count as white space and
-//! hyphens; all other non-ASCII bytes are copied unchanged, so the normalized text is still
-//! UTF-8.
+//! hyphens. The capital letters of Latin-1 (`À`–`Þ`, as in `MÖNCKEBERG` of a report typed in
+//! capitals) are folded too: each has a lowercase of the same two bytes, so offsets keep
+//! their meaning. All other non-ASCII bytes are copied unchanged, so the normalized text is
+//! still UTF-8.
 
 /// Normalized text with a map back to byte offsets of the original.
 #[derive(Debug, Default, Clone)]
@@ -79,6 +81,16 @@ fn fold(b: u8) -> Option<u8> {
     }
 }
 
+/// If `bytes[i..]` starts with a Latin-1 capital letter (`À`–`Þ` but `×`: U+00C0–U+00DE, UTF-8
+/// `C3 80`–`C3 9E`), the second byte of its lowercase (U+00E0–U+00FE: `C3 A0`–`C3 BE`).
+#[inline]
+pub fn latin1_capital(bytes: &[u8], i: usize) -> Option<u8> {
+    match bytes.get(i..i + 2) {
+        Some(&[0xC3, c @ 0x80..=0x9E]) if c != 0x97 => Some(c + 0x20),
+        _ => None,
+    }
+}
+
 /// [`fold`] of every ASCII byte, as a table (the byte itself where nothing is folded).
 const ASCII_FOLD: [u8; 128] = {
     let mut t = [0u8; 128];
@@ -113,6 +125,13 @@ fn normalize_any(bytes: &[u8], base: usize) -> Normalized {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if let Some(lower) = latin1_capital(bytes, i) {
+            out.extend_from_slice(&[0xC3, lower]);
+            map.extend_from_slice(&[(base + i) as u32, (base + i + 1) as u32]);
+            last_space = false;
+            i += 2;
+            continue;
+        }
         let (c, width) = if b < 0x80 {
             (fold(b).unwrap_or(b), 1)
         } else {
@@ -371,6 +390,23 @@ mod tests {
         assert_eq!(
             normalize_phrase_into("Befund – Lunge", &mut [0u8; 64]),
             None
+        );
+    }
+
+    #[test]
+    fn latin1_capitals_fold_in_place() {
+        // a report typed in capitals: Ö and É fold like ASCII letters; × (U+00D7) is not a
+        // letter and ß (U+00DF) has no one-character capital, so both stay
+        let s = "MÖNCKEBERG SCLEROSIS, ÉTAT 2×3 mm, Straße";
+        let n = normalize(s);
+        assert_eq!(n.text, "mönckeberg sclerosis, état 2×3 mm, straße");
+        assert_eq!(n.text.len(), s.len());
+        let at = n.text.find("mönckeberg").unwrap();
+        let (a, b) = n.original_range(at, at + "mönckeberg".len());
+        assert_eq!(&s[a..b], "MÖNCKEBERG");
+        assert_eq!(
+            normalize_phrase("Mönckeberg"),
+            normalize_phrase("MÖNCKEBERG")
         );
     }
 
