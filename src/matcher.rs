@@ -73,7 +73,7 @@ impl<K: Copy + PartialEq> PhraseMatcher<K> {
 
     /// Every whole-word match in `text` (already normalized), overlapping, in text order.
     pub fn find_all(&self, text: &str) -> Vec<Hit<K>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(16);
         let Some(ac) = &self.ac else { return out };
         let bytes = text.as_bytes();
         for m in ac.find_overlapping_iter(text) {

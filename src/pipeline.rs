@@ -340,7 +340,7 @@ impl Engine {
         let text = report.text.as_str();
         let filter = anchors.is_some();
         let anchors = anchors.unwrap_or_default();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(16);
         let mut next = 0;
         'sections: for sec in self.sections.split(text, &report.columns) {
             let section: std::sync::Arc<str> = sec.name.into();

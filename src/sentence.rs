@@ -38,7 +38,7 @@ impl SentenceSplitter {
     /// Sentence ranges within `text[start..end]`, trimmed of white space, empty ones dropped.
     pub fn split(&self, text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         let b = text.as_bytes();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(16);
         let mut s = start;
         let mut i = start;
         // Only `.`, `!`, `?` and line breaks can end a sentence: jump from one to the next

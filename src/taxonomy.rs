@@ -236,20 +236,23 @@ struct Link<'a> {
 
 /// Tokens of a normalized sentence: words and the punctuation marks `,` `;` `:` as their own
 /// tokens, with byte starts; used to measure distance and find clause boundaries.
-struct Tokens {
+struct Tokens<'a> {
     starts: Vec<usize>,
-    /// normalized text of each token
-    words: Vec<String>,
+    /// normalized text of each token (borrowed from the sentence: no string per token)
+    words: Vec<&'a str>,
     /// the token ends with a period inside the sentence (the splitter keeps "XXXX." and
     /// abbreviations inside one sentence): nothing links across it
     period: Vec<bool>,
 }
 
-impl Tokens {
-    fn new(text: &str) -> Tokens {
-        let mut starts = Vec::new();
-        let mut words = Vec::new();
-        let mut period = Vec::new();
+impl<'a> Tokens<'a> {
+    fn new(text: &'a str) -> Tokens<'a> {
+        // room for the tokens of most sentences at once (a word of report prose and its space
+        // take six bytes or so)
+        let guess = text.len() / 4 + 4;
+        let mut starts = Vec::with_capacity(guess);
+        let mut words = Vec::with_capacity(guess);
+        let mut period = Vec::with_capacity(guess);
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
@@ -260,7 +263,7 @@ impl Tokens {
             }
             if matches!(c, b',' | b';' | b':' | b'(' | b')') {
                 starts.push(i);
-                words.push((c as char).to_string());
+                words.push(&text[i..i + 1]);
                 period.push(false);
                 i += 1;
                 continue;
@@ -272,7 +275,7 @@ impl Tokens {
             let raw = &text[s..i];
             let w = raw.trim_end_matches(['.', '?', '!']);
             starts.push(s);
-            words.push(w.to_string());
+            words.push(w);
             period.push(w.len() < raw.len() && i < b.len());
         }
         Tokens {
@@ -324,7 +327,7 @@ impl Linker {
         let starts_with = |i: usize, p: &[String]| {
             p.iter()
                 .enumerate()
-                .all(|(k, w)| t.words.get(i + k).is_some_and(|x| x == w))
+                .all(|(k, w)| t.words.get(i + k).is_some_and(|x| *x == w.as_str()))
         };
         for (i, o) in out.iter_mut().enumerate() {
             if t.words[i] == ";"
