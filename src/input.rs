@@ -396,7 +396,12 @@ fn resolve_columns(header: &[String], opts: &InputOptions, file: &str) -> Result
 
 /// Join text fields into one report text; each field becomes a section (a column) starting at
 /// its offset. Fields are separated by a blank line so no sentence spans two of them.
-fn assemble(fields: Vec<(String, String)>) -> (String, Vec<(usize, String)>) {
+fn assemble(mut fields: Vec<(String, String)>) -> (String, Vec<(usize, String)>) {
+    if fields.len() == 1 {
+        // one text column (the usual table): its text is the report's, moved, not copied
+        let (name, value) = fields.swap_remove(0);
+        return (value, vec![(0, name)]);
+    }
     let mut text = String::new();
     let mut cols = Vec::with_capacity(fields.len());
     for (name, value) in fields {

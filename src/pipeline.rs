@@ -366,7 +366,7 @@ impl Engine {
                     hits,
                 });
                 // past the last anchor nothing is matched: the rest need not be split
-                if filter && anchors.last().map_or(true, |&a| a < e) {
+                if filter && anchors.last().is_none_or(|&a| a < e) {
                     break 'sections;
                 }
             }
@@ -550,19 +550,25 @@ impl Engine {
 
     /// Run the whole pipeline on one report.
     pub fn process(&self, report: &Report) -> ReportResult {
-        self.process_with_source(report, report.source.clone())
+        let mut r = self.process_with_source(report, report.source.clone());
+        r.report_id = report.id.clone();
+        r
     }
 
-    /// [`Engine::process`] for a report that is not needed afterwards: its provenance moves
-    /// into the result instead of being copied (one string less per report of an archive).
+    /// [`Engine::process`] for a report that is not needed afterwards: its id and provenance
+    /// move into the result instead of being copied (two strings less per report of an
+    /// archive, most of which have no mention to copy the id into).
     pub fn process_owned(&self, mut report: Report) -> ReportResult {
         let source = std::mem::take(&mut report.source);
-        self.process_with_source(&report, source)
+        let mut r = self.process_with_source(&report, source);
+        r.report_id = report.id;
+        r
     }
 
+    /// The result of `report` with `source` as its provenance, without its `report_id` (the
+    /// caller's to fill).
     fn process_with_source(&self, report: &Report, source: String) -> ReportResult {
         let mut r = ReportResult {
-            report_id: report.id.clone(),
             source,
             line: report.line,
             bytes: report.text.len(),

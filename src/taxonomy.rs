@@ -663,7 +663,7 @@ fn nearest_mention(
         } else {
             (tier, 1 - after, dist)
         };
-        if best.map_or(true, |(_, k)| key < k) {
+        if best.is_none_or(|(_, k)| key < k) {
             best = Some((i, key));
         }
     }

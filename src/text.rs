@@ -308,7 +308,7 @@ fn word_char_at(text: &[u8], i: usize, before: bool) -> bool {
         };
         valid.chars().next()
     };
-    c.map_or(true, is_word_char)
+    c.is_none_or(is_word_char)
 }
 
 /// Whole-word check of `[start, end)` in `text`: no word character runs on across either end.

@@ -52,7 +52,7 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
         Color::Never => false,
         Color::Auto => {
             std::io::stdout().is_terminal()
-                && !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     let mut out = std::io::stdout().lock();
