@@ -559,9 +559,15 @@ impl Engine {
     /// move into the result instead of being copied (two strings less per report of an
     /// archive, most of which have no mention to copy the id into).
     pub fn process_owned(&self, mut report: Report) -> ReportResult {
+        self.process_taking(&mut report)
+    }
+
+    /// [`Engine::process_owned`] for a report whose text is freed later, with the rest of its
+    /// batch: its id and provenance move into the result, and are left empty.
+    pub fn process_taking(&self, report: &mut Report) -> ReportResult {
         let source = std::mem::take(&mut report.source);
-        let mut r = self.process_with_source(&report, source);
-        r.report_id = report.id;
+        let mut r = self.process_with_source(report, source);
+        r.report_id = std::mem::take(&mut report.id);
         r
     }
 
@@ -688,6 +694,24 @@ mod tests {
         let back = without.with_recommendations(true);
         assert!(back.may_match(&advice.text));
         assert_eq!(back.process(&advice).recommendations.len(), 1);
+    }
+
+    #[test]
+    fn a_report_processed_in_place_gives_the_same_result_and_keeps_its_text() {
+        let e = engine();
+        let mut r = report("FINDINGS: Calcified granuloma in the right upper lobe.");
+        r.source = "archive.csv".into();
+        let copied = e.process(&r);
+        let moved = e.process_taking(&mut r);
+        assert_eq!(format!("{copied:?}"), format!("{moved:?}"));
+        assert_eq!(
+            (moved.report_id.as_str(), moved.source.as_str()),
+            ("r1", "archive.csv")
+        );
+        assert_eq!(moved.mentions[0].report_id, "r1");
+        // what moved is gone from the report; the text, freed later with its batch, is not
+        assert!(r.id.is_empty() && r.source.is_empty());
+        assert!(r.text.starts_with("FINDINGS"));
     }
 
     #[test]
