@@ -30,13 +30,62 @@ pub enum InputFormat {
     Jsonl,
 }
 
-#[derive(Debug, Clone, Default)]
+/// The longest report analysed by default: 1 MiB, a hundred times a long radiology report.
+///
+/// A guard, as spaCy's `max_length` is, against a whole archive pasted into one field or one
+/// `.txt` file: every mention keeps its sentence (up to [`crate::sentence::MAX_SENTENCE_BYTES`]),
+/// so memory grows with mentions times sentence length, not with input size. Measured: 4 MB of
+/// "calcified calcified …" as one report took 2.0 GB, 20 MB took 9.9 GB; 1 MiB of it takes
+/// about 0.5 GB, and real report text far less.
+pub const DEFAULT_MAX_REPORT_BYTES: usize = 1 << 20;
+
+#[derive(Debug, Clone)]
 pub struct InputOptions {
     pub id_col: Option<String>,
     /// Text columns, each becoming a section named after it, in this order.
     pub text_cols: Vec<String>,
     /// Force a format (stdin defaults to `txt`, or `lines` with `--lines`).
     pub format: Option<InputFormat>,
+    /// Reports longer than this many bytes are not analysed: they come out as failed, with an
+    /// `error` that says why, like a malformed record. `None`: no limit.
+    pub max_report_bytes: Option<usize>,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            id_col: None,
+            text_cols: Vec::new(),
+            format: None,
+            max_report_bytes: Some(DEFAULT_MAX_REPORT_BYTES),
+        }
+    }
+}
+
+/// Parse a size in bytes as `--max-report-bytes` takes it: a number with an optional binary
+/// suffix (`K`, `M`, `G`, any case, optionally followed by `B` or `iB`): `1M` is 1,048,576. `0`
+/// means no limit (`None`).
+pub fn parse_size(s: &str) -> std::result::Result<Option<usize>, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let unit = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (digits, shift) = match unit.as_bytes().last() {
+        Some(b'k') => (&unit[..unit.len() - 1], 10),
+        Some(b'm') => (&unit[..unit.len() - 1], 20),
+        Some(b'g') => (&unit[..unit.len() - 1], 30),
+        _ => (unit, 0),
+    };
+    let n: usize = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: expected a size in bytes, e.g. 1048576, 512K or 1M"))?;
+    let bytes = n
+        .checked_mul(1usize << shift)
+        .ok_or_else(|| format!("`{s}`: too large"))?;
+    Ok((bytes > 0).then_some(bytes))
 }
 
 /// Counts kept while reading, for the run summary.
@@ -255,6 +304,15 @@ fn read_file(
         Err(e) => return Err(read_error(&file, 1, 0, e)),
     }
     let mut emit = |mut r: Report, stats: &mut ReadStats| -> Flow {
+        if let Some(max) = opts.max_report_bytes {
+            if r.error.is_none() && r.text.len() > max {
+                r.error = Some(format!(
+                    "report of {} bytes is longer than --max-report-bytes ({max}): not analysed \
+                     (raise the limit, or 0 for none, to analyse it)",
+                    r.text.len()
+                ));
+            }
+        }
         stats.reports += 1;
         stats.bytes += r.text.len() as u64;
         stats.invalid_utf8 += r.invalid_utf8 as u64;
@@ -834,6 +892,50 @@ mod tests {
         assert_eq!(state(&[b"1,", b"\"open"]), Quoting::Quoted);
         assert_eq!(state(&[b"1,\"a\"", b"\"b\"\n"]), Quoting::Outside);
         assert_eq!(state(&[b"1,\"a\"", b"\"b\n"]), Quoting::Quoted);
+    }
+
+    #[test]
+    fn a_report_longer_than_the_limit_is_kept_failed_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.csv");
+        let pasted = "Calcified granuloma. ".repeat(100);
+        std::fs::write(
+            &p,
+            format!("id,text\n1,Calcified granuloma.\n2,{pasted}\n3,No calcification.\n"),
+        )
+        .unwrap();
+        let opts = InputOptions {
+            max_report_bytes: Some(1000),
+            ..Default::default()
+        };
+        let (reports, stats) = read(&p, &opts);
+        // every report read, the long one marked, its text and size kept
+        assert_eq!(reports.len(), 3);
+        assert!(reports[0].error.is_none() && reports[2].error.is_none());
+        let e = reports[1].error.as_deref().unwrap();
+        assert!(e.contains("2100 bytes") && e.contains("(1000)"), "{e}");
+        assert_eq!(reports[1].text.len(), 2100);
+        assert_eq!(stats.failed, 1);
+        assert!(stats.errors[0].starts_with(&format!("{}:3 (record 2)", p.display())));
+        // no limit: read like any other
+        let none = InputOptions {
+            max_report_bytes: None,
+            ..Default::default()
+        };
+        assert!(read(&p, &none).0.iter().all(|r| r.error.is_none()));
+    }
+
+    #[test]
+    fn sizes_read_with_binary_suffixes() {
+        assert_eq!(parse_size("1048576"), Ok(Some(1 << 20)));
+        assert_eq!(parse_size("1M"), Ok(Some(1 << 20)));
+        assert_eq!(parse_size("512k"), Ok(Some(512 << 10)));
+        assert_eq!(parse_size("2MiB"), Ok(Some(2 << 20)));
+        assert_eq!(parse_size("1 GB"), Ok(Some(1 << 30)));
+        assert_eq!(parse_size("0"), Ok(None));
+        assert!(parse_size("1.5M").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
     }
 
     #[test]

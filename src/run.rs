@@ -41,6 +41,9 @@ pub struct RunOptions {
     pub threads: usize,
     /// Reports per batch handed to a worker.
     pub batch: usize,
+    /// A batch is also closed once its texts reach this many bytes, so that a batch of long
+    /// reports holds no more text than one of short ones (see [`DEFAULT_BATCH_BYTES`]).
+    pub batch_bytes: usize,
     /// Process only the reports of this shard (the others are read and skipped).
     pub shard: Option<Shard>,
 }
@@ -96,6 +99,12 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// The text a batch may hold: 2 MiB, above `mine`'s 4,096 reports of the benchmark corpus
+/// (1.4 MB), so batches of typical reports are closed by count, and a batch of long reports
+/// (tens of KB each) by size. Memory in flight is then bounded by the number of batches in
+/// flight (see [`run_batches`]) times this, whatever the reports' length.
+pub const DEFAULT_BATCH_BYTES: usize = 2 << 20;
+
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
@@ -103,8 +112,40 @@ impl Default for RunOptions {
                 .map(|n| n.get())
                 .unwrap_or(1),
             batch: 256,
+            batch_bytes: DEFAULT_BATCH_BYTES,
             shard: None,
         }
+    }
+}
+
+/// A batch of reports being filled: closed at `max` reports or `max_bytes` of text.
+struct Filling {
+    reports: Vec<Report>,
+    bytes: usize,
+    max: usize,
+    max_bytes: usize,
+}
+
+impl Filling {
+    fn new(max: usize, max_bytes: usize) -> Filling {
+        Filling {
+            reports: Vec::with_capacity(max),
+            bytes: 0,
+            max,
+            max_bytes,
+        }
+    }
+
+    /// Add a report; the batch when it is full.
+    fn push(&mut self, r: Report) -> Option<Vec<Report>> {
+        self.bytes += r.text.len();
+        self.reports.push(r);
+        (self.reports.len() >= self.max || self.bytes >= self.max_bytes).then(|| self.take())
+    }
+
+    fn take(&mut self) -> Vec<Report> {
+        self.bytes = 0;
+        std::mem::replace(&mut self.reports, Vec::with_capacity(self.max))
     }
 }
 
@@ -168,13 +209,16 @@ pub fn run_batches<T: Send>(
         // One thread does everything, in batches, so the work per report is the same as with
         // many threads and `--threads 1` is a fair baseline.
         let mut batch = Vec::with_capacity(batch_size);
+        let mut bytes = 0usize;
         let mut flow = Flow::Continue(());
         read_reports(&inputs.paths, &inputs.options, stats, counter, &mut |r| {
             if shard.is_some_and(|s| !s.contains(&r.id)) {
                 return Flow::Continue(());
             }
+            bytes += r.text.len();
             batch.push(engine.process_owned(r));
-            if batch.len() >= batch_size {
+            if batch.len() >= batch_size || bytes >= opts.batch_bytes {
+                bytes = 0;
                 flow = sink(map(std::mem::replace(
                     &mut batch,
                     Vec::with_capacity(batch_size),
@@ -190,42 +234,61 @@ pub fn run_batches<T: Send>(
     }
     // A reader thread fills batches; workers process them; results are re-ordered by batch
     // sequence number before they reach the sink.
+    //
+    // Batches in flight (queued, being processed, or done and waiting for an earlier one) are
+    // bounded by permits: the reader takes one before it hands a batch on, the sink gives it
+    // back when the batch is written. Without them, a batch that takes long (a long report)
+    // let the other workers run ahead and their results pile up, unbounded, waiting for it.
+    // The result channel has room for every batch in flight, so a worker never waits to send
+    // and the batch the sink waits for always arrives.
     use std::collections::BTreeMap;
     use std::sync::mpsc::sync_channel;
+    // Room for the results that arrive while the sink is busy writing a row group (tens of
+    // ms): with room for `threads * 2` results only, the workers were measured blocking during
+    // the writes (idle CPU at `-j2`).
+    let in_flight = threads * 5 + 8;
+    let (permit_tx, permit_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = permit_tx.send(());
+    }
     let (batch_tx, batch_rx) = sync_channel::<(u64, Vec<Report>)>(threads * 2);
     let batch_rx = Arc::new(std::sync::Mutex::new(batch_rx));
-    // Room for the results that arrive while the sink is busy writing a row group (tens of
-    // ms): with room for `threads * 2` only, the workers were measured blocking on a full
-    // channel during the writes (idle CPU at `-j2`). Bounded, so memory stays bounded when the
-    // sink is the slower side.
-    let (res_tx, res_rx) = sync_channel::<(u64, T)>(threads * 2 + 8);
+    let (res_tx, res_rx) = sync_channel::<(u64, T)>(in_flight);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::scope(|scope| {
         let reader_stop = stop.clone();
         let paths = &inputs.paths;
         let options = &inputs.options;
+        let batch_bytes = opts.batch_bytes;
         let reader = scope.spawn(move || {
             let mut local = ReadStats::default();
             let mut seq = 0u64;
-            let mut batch = Vec::with_capacity(batch_size);
+            let mut batch = Filling::new(batch_size, batch_bytes);
+            // hand a batch on, once a permit frees; false when the run is over
+            let mut hand_on = |reports: Vec<Report>| -> bool {
+                if permit_rx.recv().is_err()
+                    || reader_stop.load(std::sync::atomic::Ordering::Relaxed)
+                    || batch_tx.send((seq, reports)).is_err()
+                {
+                    return false;
+                }
+                seq += 1;
+                true
+            };
             read_reports(paths, options, &mut local, counter, &mut |r| {
                 if shard.is_some_and(|s| !s.contains(&r.id)) {
                     return Flow::Continue(());
                 }
-                batch.push(r);
-                if batch.len() >= batch_size {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
-                    if batch_tx.send((seq, full)).is_err()
-                        || reader_stop.load(std::sync::atomic::Ordering::Relaxed)
-                    {
+                if let Some(full) = batch.push(r) {
+                    if !hand_on(full) {
                         return Flow::Break(());
                     }
-                    seq += 1;
                 }
                 Flow::Continue(())
             });
-            if !batch.is_empty() {
-                let _ = batch_tx.send((seq, batch));
+            let rest = batch.take();
+            if !rest.is_empty() {
+                hand_on(rest);
             }
             local
         });
@@ -253,17 +316,18 @@ pub fn run_batches<T: Send>(
         drop(res_tx);
         let mut pending: BTreeMap<u64, T> = BTreeMap::new();
         let mut next = 0u64;
-        let mut stopped = false;
+        let mut permits = Some(permit_tx);
         for (seq, out) in res_rx.iter() {
             pending.insert(seq, out);
             while let Some(out) = pending.remove(&next) {
                 next += 1;
-                if stopped {
-                    continue;
-                }
+                let Some(tx) = &permits else { continue };
                 if sink(out).is_break() {
-                    stopped = true;
                     stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    // no more permits: a reader waiting for one stops
+                    permits = None;
+                } else {
+                    let _ = tx.send(());
                 }
             }
         }
@@ -289,4 +353,93 @@ pub fn read_only(
         each(&r);
         Flow::Continue(())
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputFormat;
+    use crate::lexicon::Lexicon;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn lines_input(dir: &std::path::Path, texts: &[String]) -> Inputs {
+        let p = dir.join("reports.txt");
+        std::fs::write(&p, texts.join("\n")).unwrap();
+        Inputs {
+            paths: vec![p],
+            options: InputOptions {
+                format: Some(InputFormat::Lines),
+                ..Default::default()
+            },
+            example: false,
+        }
+    }
+
+    #[test]
+    fn a_slow_batch_does_not_let_finished_ones_pile_up() {
+        // the first batch stalls; the other worker finishes batch after batch meanwhile, and
+        // their results wait for it: no more than the batches in flight may wait
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<String> = (0..600)
+            .map(|i| format!("Report {i}: calcified granuloma in the right upper lobe."))
+            .collect();
+        let inputs = lines_input(dir.path(), &texts);
+        let engine = Engine::new(Lexicon::bundled().unwrap());
+        let opts = RunOptions {
+            threads: 2,
+            batch: 1,
+            batch_bytes: DEFAULT_BATCH_BYTES,
+            shard: None,
+        };
+        let waiting = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let map = |results: Vec<ReportResult>| {
+            if results[0].report_id == "reports:1" {
+                std::thread::sleep(std::time::Duration::from_millis(400));
+            }
+            let now = waiting.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            results
+        };
+        let mut ids = Vec::new();
+        let mut stats = ReadStats::default();
+        run_batches(
+            &engine,
+            &inputs,
+            &opts,
+            &mut stats,
+            &Arc::new(AtomicU64::new(0)),
+            &map,
+            &mut |results: Vec<ReportResult>| {
+                waiting.fetch_sub(1, Ordering::SeqCst);
+                ids.extend(results.into_iter().map(|r| r.report_id));
+                Flow::Continue(())
+            },
+        );
+        // every report, in input order
+        let want: Vec<String> = (1..=600).map(|i| format!("reports:{i}")).collect();
+        assert_eq!(ids, want);
+        // at most the batches in flight (5 per worker and 8) were ever done and waiting
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= 2 * 5 + 8, "{most} batches waited for the slow one");
+    }
+
+    #[test]
+    fn batches_close_at_a_count_or_a_size_of_text() {
+        let report = |n: usize| Report {
+            text: "x".repeat(n),
+            ..Default::default()
+        };
+        let mut b = Filling::new(3, 100);
+        // short reports: three to a batch
+        assert!(b.push(report(10)).is_none());
+        assert!(b.push(report(10)).is_none());
+        assert_eq!(b.push(report(10)).map(|v| v.len()), Some(3));
+        // long ones: closed by size
+        assert!(b.push(report(60)).is_none());
+        assert_eq!(b.push(report(60)).map(|v| v.len()), Some(2));
+        // one longer than a batch is a batch of its own
+        assert_eq!(b.push(report(500)).map(|v| v.len()), Some(1));
+        assert!(b.take().is_empty());
+    }
 }

@@ -213,6 +213,58 @@ fn every_report_appears_failures_included() {
 }
 
 #[test]
+fn a_whole_archive_pasted_into_one_field_fails_alone() {
+    // a field holding a whole export (1.2 MB) is over the default 1 MiB limit: named, kept
+    // as a failed row, the reports around it read as usual
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.csv");
+    let pasted = format!(
+        "{} Dense coronary artery calcification.",
+        "The lungs are clear. ".repeat(57_000)
+    );
+    std::fs::write(
+        &input,
+        format!(
+            "report_id,text\n\
+             a1,Calcified granuloma in the right upper lobe.\n\
+             a2,{pasted}\n\
+             a3,Mitral annular calcification.\n"
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        let o = Command::new(bin())
+            .args(["mine", "-q", "--format", "csv", "--out"])
+            .arg(&out)
+            .arg(&input)
+            .args(extra)
+            .output()
+            .unwrap();
+        let reports = std::fs::read_to_string(out.join("reports.csv")).unwrap();
+        let mentions = std::fs::read_to_string(out.join("mentions.csv")).unwrap();
+        (o, reports, mentions)
+    };
+    let (o, reports, mentions) = run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("export.csv:3 (record 2): report of 1197037 bytes is longer than --max-report-bytes (1048576)"),
+        "{stderr}"
+    );
+    assert_eq!(reports.lines().count(), 4, "count in = count out");
+    let a2 = reports.lines().find(|l| l.starts_with("a2,")).unwrap();
+    assert!(a2.contains("not analysed"), "{a2}");
+    let ids: Vec<&str> = mentions.lines().skip(1).map(|l| &l[..2]).collect();
+    assert_eq!(ids, ["a1", "a3"]);
+    // raised, the field is read to its end
+    let (o, _, mentions) = run(&["--max-report-bytes", "2M"]);
+    assert_eq!(o.status.code(), Some(0));
+    let ids: Vec<&str> = mentions.lines().skip(1).map(|l| &l[..2]).collect();
+    assert_eq!(ids, ["a1", "a2", "a3"]);
+}
+
+#[test]
 fn an_unreadable_input_leaves_no_output() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("ok.csv");

@@ -81,6 +81,25 @@ pub struct InputArgs {
     /// Run on the bundled example report instead of inputs.
     #[arg(long)]
     pub example: bool,
+    /// Reports longer than SIZE bytes are not analysed: each counts as failed, named on stderr,
+    /// its row saying why in `error` (K, M, G: binary multiples; 0: no limit). A guard against a
+    /// whole archive pasted into one field, whose mentions would fill memory.
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = report_limit)]
+    pub max_report_bytes: ReportLimit,
+}
+
+/// `--max-report-bytes`: `None` for no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportLimit(pub Option<usize>);
+
+impl Default for ReportLimit {
+    fn default() -> Self {
+        ReportLimit(Some(crate::input::DEFAULT_MAX_REPORT_BYTES))
+    }
+}
+
+fn report_limit(s: &str) -> std::result::Result<ReportLimit, String> {
+    crate::input::parse_size(s).map(ReportLimit)
 }
 
 impl InputArgs {
@@ -96,6 +115,7 @@ impl InputArgs {
                 id_col: self.id_col.clone(),
                 text_cols: self.text_cols.clone(),
                 format,
+                max_report_bytes: self.max_report_bytes.0,
             },
             example: self.example,
         }
