@@ -253,7 +253,7 @@ pub fn run_batches<T: Send>(
     }
     let (batch_tx, batch_rx) = sync_channel::<(u64, Vec<Report>)>(threads * 2);
     let batch_rx = Arc::new(std::sync::Mutex::new(batch_rx));
-    let (res_tx, res_rx) = sync_channel::<(u64, T)>(in_flight);
+    let (res_tx, res_rx) = sync_channel::<(u64, std::thread::Result<T>)>(in_flight);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::scope(|scope| {
         let reader_stop = stop.clone();
@@ -302,13 +302,21 @@ pub fn run_batches<T: Send>(
                 // by one between the worker's own allocations cost `-j2` a quarter more CPU
                 // (measured with glibc's allocator, chunks from another thread's arena). Ids and
                 // provenance move into the results instead of being copied.
-                let mut reports = reports;
-                let results: Vec<ReportResult> = reports
-                    .iter_mut()
-                    .map(|r| engine.process_taking(r))
-                    .collect();
-                drop(reports);
-                if tx.send((seq, map(results))).is_err() {
+                //
+                // A panic (a bug: no input is known to cause one) is handed to the sink's thread
+                // to re-raise, rather than left to kill this worker: the batch the sink waits for
+                // would never come, and the run would hang instead of failing.
+                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut reports = reports;
+                    let results: Vec<ReportResult> = reports
+                        .iter_mut()
+                        .map(|r| engine.process_taking(r))
+                        .collect();
+                    drop(reports);
+                    map(results)
+                }));
+                let failed = out.is_err();
+                if tx.send((seq, out)).is_err() || failed {
                     break;
                 }
             });
@@ -318,6 +326,9 @@ pub fn run_batches<T: Send>(
         let mut next = 0u64;
         let mut permits = Some(permit_tx);
         for (seq, out) in res_rx.iter() {
+            // re-raised here, the panic drops the permits and channels on its way out, so the
+            // reader and the other workers stop, and the scope then passes it on
+            let out = out.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             pending.insert(seq, out);
             while let Some(out) = pending.remove(&next) {
                 next += 1;
@@ -331,13 +342,15 @@ pub fn run_batches<T: Send>(
                 }
             }
         }
-        if let Ok(local) = reader.join() {
-            stats.reports += local.reports;
-            stats.failed += local.failed;
-            stats.invalid_utf8 += local.invalid_utf8;
-            stats.bytes += local.bytes;
-            stats.errors.extend(local.errors);
-        }
+        // a reader that panicked would leave the tables short of reports: fail instead
+        let local = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        stats.reports += local.reports;
+        stats.failed += local.failed;
+        stats.invalid_utf8 += local.invalid_utf8;
+        stats.bytes += local.bytes;
+        stats.errors.extend(local.errors);
     });
 }
 
@@ -422,6 +435,47 @@ mod tests {
         // at most the batches in flight (5 per worker and 8) were ever done and waiting
         let most = most.load(Ordering::SeqCst);
         assert!(most <= 2 * 5 + 8, "{most} batches waited for the slow one");
+    }
+
+    #[test]
+    fn a_panicking_worker_fails_the_run_instead_of_hanging_it() {
+        // a bug in one batch's processing: the run must end (with the panic), not wait forever
+        // for the batch that will never come
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<String> = (0..300).map(|i| format!("Report {i}.")).collect();
+        let inputs = lines_input(dir.path(), &texts);
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let engine = Engine::new(Lexicon::bundled().unwrap());
+            let opts = RunOptions {
+                threads: 2,
+                batch: 1,
+                batch_bytes: DEFAULT_BATCH_BYTES,
+                shard: None,
+            };
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_batches(
+                    &engine,
+                    &inputs,
+                    &opts,
+                    &mut ReadStats::default(),
+                    &Arc::new(AtomicU64::new(0)),
+                    &|results: Vec<ReportResult>| {
+                        assert!(results[0].report_id != "reports:5", "a bug");
+                        results
+                    },
+                    &mut |_| Flow::Continue(()),
+                )
+            }));
+            let _ = done_tx.send(outcome.is_err());
+        });
+        let panicked = done_rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the run hung after a worker panicked");
+        assert!(
+            panicked,
+            "the panic was swallowed: the tables would be short"
+        );
     }
 
     #[test]
