@@ -1,5 +1,5 @@
 //! Reading reports: stdin, `.txt` files, directories of them, `.csv` / `.tsv` and `.jsonl`
-//! tables, and `.gz` versions of all of these.
+//! tables, and `.gz` and `.zst` versions of all of these.
 //!
 //! Every record becomes one [`Report`]. Nothing is dropped: a malformed CSV row or JSON line
 //! becomes a report with `error` set (and is reported with file and line), invalid UTF-8 is
@@ -101,8 +101,8 @@ pub struct ReadStats {
 /// What to do after a report: go on, or stop reading (a closed pipe downstream).
 pub type Flow = std::ops::ControlFlow<()>;
 
-/// The files an input path stands for: itself, or for a directory every `.txt` (and `.txt.gz`)
-/// below it, sorted.
+/// The files an input path stands for: itself, or for a directory every `.txt` (and
+/// `.txt.gz`, `.txt.zst`) below it, sorted.
 pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
     if path.as_os_str() == "-" {
         return Ok(vec![path.to_path_buf()]);
@@ -124,7 +124,7 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
                     .file_name()
                     .map(|n| n.to_string_lossy().to_ascii_lowercase())
                     .unwrap_or_default();
-                if name.ends_with(".txt") || name.ends_with(".txt.gz") {
+                if Compression::of(&name).1.ends_with(".txt") {
                     out.push(p);
                 }
             }
@@ -132,7 +132,7 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
     }
     if out.is_empty() {
         return Err(Error::Usage(format!(
-            "{}: no .txt or .txt.gz files in this directory (tables must be named one by one)",
+            "{}: no .txt, .txt.gz or .txt.zst files in this directory (tables must be named one by one)",
             path.display()
         )));
     }
@@ -152,17 +152,39 @@ pub fn total_bytes(paths: &[PathBuf]) -> Option<u64> {
     Some(total)
 }
 
-fn format_of(path: &Path, opts: &InputOptions) -> (InputFormat, bool) {
+/// How an input file is compressed, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    /// `.gz` (every member of a multi-member file, as `cat a.gz b.gz` makes)
+    Gzip,
+    /// `.zst` (every frame)
+    Zstd,
+}
+
+impl Compression {
+    /// The compression of a file name, and the name without its compression extension.
+    fn of(name: &str) -> (Compression, &str) {
+        let lower = name.to_ascii_lowercase();
+        for (ext, c) in [(".gz", Compression::Gzip), (".zst", Compression::Zstd)] {
+            if lower.ends_with(ext) {
+                return (c, &name[..name.len() - ext.len()]);
+            }
+        }
+        (Compression::None, name)
+    }
+}
+
+fn format_of(path: &Path, opts: &InputOptions) -> InputFormat {
+    if let Some(f) = opts.format {
+        return f;
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let gz = name.ends_with(".gz");
-    let base = name.trim_end_matches(".gz");
-    if let Some(f) = opts.format {
-        return (f, gz);
-    }
-    let f = if base.ends_with(".csv") {
+    let base = Compression::of(&name).1;
+    if base.ends_with(".csv") {
         InputFormat::Csv
     } else if base.ends_with(".tsv") || base.ends_with(".tab") {
         InputFormat::Tsv
@@ -170,8 +192,7 @@ fn format_of(path: &Path, opts: &InputOptions) -> (InputFormat, bool) {
         InputFormat::Jsonl
     } else {
         InputFormat::Txt
-    };
-    (f, gz)
+    }
 }
 
 /// A byte-counting reader, so progress can show MB read.
@@ -189,29 +210,35 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Open a path (or `-` for stdin) for reading, decompressing `.gz`. `counter` counts the bytes
-/// read from disk (compressed size for `.gz`).
+/// Open a path (or `-` for stdin) for reading, decompressing `.gz` and `.zst`. `counter` counts
+/// the bytes read from disk (the compressed size).
 pub fn open(
     path: &Path,
     counter: &std::sync::Arc<std::sync::atomic::AtomicU64>,
 ) -> Result<Box<dyn BufRead + Send>> {
-    let gz = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
+    let compression = Compression::of(&path.to_string_lossy()).0;
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(io::stdin())
     } else {
         Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
     };
-    let counted = Counting {
-        inner: raw,
-        count: counter.clone(),
-    };
-    Ok(if gz {
-        Box::new(BufReader::with_capacity(
+    let counted = BufReader::with_capacity(
+        1 << 16,
+        Counting {
+            inner: raw,
+            count: counter.clone(),
+        },
+    );
+    Ok(match compression {
+        Compression::None => Box::new(counted),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
             1 << 16,
-            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, counted)),
-        ))
-    } else {
-        Box::new(BufReader::with_capacity(1 << 16, counted))
+            flate2::read::MultiGzDecoder::new(counted),
+        )),
+        Compression::Zstd => Box::new(BufReader::with_capacity(
+            1 << 16,
+            zstd::stream::read::Decoder::with_buffer(counted).map_err(|e| Error::io(path, e))?,
+        )),
     })
 }
 
@@ -220,7 +247,7 @@ fn stem(path: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let name = Compression::of(&name).1;
     match name.rfind('.') {
         Some(i) if i > 0 => name[..i].to_string(),
         _ => name.to_string(),
@@ -293,7 +320,7 @@ fn read_file(
     f: &mut dyn FnMut(Report) -> Flow,
 ) -> Result<Flow> {
     let is_stdin = path.as_os_str() == "-";
-    let (fmt, _) = format_of(path, opts);
+    let fmt = format_of(path, opts);
     let mut reader = open(path, counter)?;
     let file = shown(path);
     // A UTF-8 byte-order mark is an encoding marker, not text: it would hide a header on the

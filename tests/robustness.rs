@@ -439,13 +439,16 @@ fn read_all(path: &Path, opts: &InputOptions) -> (Vec<Report>, ReadStats) {
     (out, stats)
 }
 
-/// Write `bytes` under `name`, and a gzipped copy under `name.gz`; return both paths.
-fn write_both(dir: &Path, name: &str, bytes: &[u8]) -> [PathBuf; 2] {
+/// Write `bytes` under `name`, a gzipped copy under `name.gz` and a Zstandard one under
+/// `name.zst`; return the three paths.
+fn write_both(dir: &Path, name: &str, bytes: &[u8]) -> [PathBuf; 3] {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     let g = dir.join(format!("{name}.gz"));
     std::fs::write(&g, gzip(bytes)).unwrap();
-    [p, g]
+    let z = dir.join(format!("{name}.zst"));
+    std::fs::write(&z, zstd::encode_all(bytes, 3).unwrap()).unwrap();
+    [p, g, z]
 }
 
 #[test]
@@ -826,6 +829,60 @@ fn a_truncated_gzip_names_the_file_and_keeps_what_was_read() {
         "{:?}",
         stats.errors
     );
+}
+
+#[test]
+fn zstandard_archives_read_like_plain_ones_and_a_cut_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // 20,000 rows (1.1 MB): each frame holds several blocks, the unit zstd decodes in
+    let mut csv = String::from("id,text\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "{i},Calcified granuloma number {i} in the right upper lobe.\n"
+        ));
+    }
+    // two frames, as `cat a.zst b.zst` makes: both read
+    let (head, tail) = csv.split_at(csv.len() / 2);
+    let split = head.rfind('\n').unwrap() + 1;
+    let (head, tail) = (&csv[..split], format!("{}{tail}", &head[split..]));
+    let mut two = zstd::encode_all(head.as_bytes(), 3).unwrap();
+    two.extend(zstd::encode_all(tail.as_bytes(), 19).unwrap());
+    let p = dir.path().join("archive.csv.zst");
+    std::fs::write(&p, &two).unwrap();
+    let (reports, stats) = read_all(&p, &InputOptions::default());
+    assert_eq!(reports.len(), 20_000);
+    assert!(stats.errors.is_empty(), "{:?}", stats.errors);
+    assert_eq!(reports[19_999].id, "19999");
+    // cut short: what was read is kept, the file is named
+    let p = dir.path().join("cut.csv.zst");
+    std::fs::write(&p, &two[..two.len() / 3]).unwrap();
+    let (reports, stats) = read_all(&p, &InputOptions::default());
+    assert!(
+        reports.len() > 1000 && reports.len() < 20_000,
+        "{}",
+        reports.len()
+    );
+    assert_eq!(stats.errors.len(), 1);
+    assert!(
+        stats.errors[0].contains("cut.csv.zst"),
+        "{:?}",
+        stats.errors
+    );
+    assert!(stats.errors[0].contains("read error"), "{:?}", stats.errors);
+    // a directory of compressed reports: the ids are the file stems
+    let scans = dir.path().join("scans");
+    std::fs::create_dir_all(&scans).unwrap();
+    std::fs::write(
+        scans.join("ct-1.txt.zst"),
+        zstd::encode_all(&b"IMPRESSION: Nephrocalcinosis."[..], 3).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(scans.join("ct-2.txt.gz"), gzip(b"No calcification.")).unwrap();
+    std::fs::write(scans.join("notes.md"), "not a report").unwrap();
+    let (reports, _) = read_all(&scans, &InputOptions::default());
+    let ids: Vec<&str> = reports.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["ct-1", "ct-2"]);
+    assert_eq!(reports[0].text, "IMPRESSION: Nephrocalcinosis.");
 }
 
 #[test]

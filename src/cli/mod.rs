@@ -61,8 +61,8 @@ pub enum Command {
 /// What to read.
 #[derive(Args, Debug, Clone, Default)]
 pub struct InputArgs {
-    /// Input files or directories (`.txt`, `.csv`, `.tsv`, `.jsonl`, each optionally `.gz`;
-    /// a directory means every `.txt` below it). Reads stdin when none is given, or for `-`.
+    /// Input files or directories (`.txt`, `.csv`, `.tsv`, `.jsonl`, each optionally `.gz` or
+    /// `.zst`; a directory means every `.txt` below it). Reads stdin when none is given, or for `-`.
     pub inputs: Vec<PathBuf>,
     /// stdin (or a `.txt` file) holds one report per line.
     #[arg(long)]
