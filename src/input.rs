@@ -10,7 +10,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::Report;
+use crate::model::{ColumnSections, Report};
 use crate::text::decode_lossy;
 
 /// Column names tried, in order, when `--id-col` is not given.
@@ -323,6 +323,7 @@ fn read_file(
     let fmt = format_of(path, opts);
     let mut reader = open(path, counter)?;
     let file = shown(path);
+    let source: std::sync::Arc<str> = file.as_str().into();
     // A UTF-8 byte-order mark is an encoding marker, not text: it would hide a header on the
     // first line ("\u{feff}FINDINGS:") and break the first JSON line.
     match reader.fill_buf() {
@@ -350,7 +351,7 @@ fn read_file(
                 .push(format!("{}:{} (record {}): {}", file, r.line, r.record, e));
         }
         if r.source.is_empty() {
-            r.source = file.clone();
+            r.source = source.clone();
         }
         f(r)
     };
@@ -420,7 +421,6 @@ fn read_file(
         }
         InputFormat::Csv | InputFormat::Tsv => read_table(
             reader,
-            path,
             &file,
             fmt == InputFormat::Tsv,
             opts,
@@ -432,7 +432,7 @@ fn read_file(
 }
 
 /// The id column (if any) and the text columns (index, section name) of a table.
-type Columns = (Option<usize>, Vec<(usize, String)>);
+type Columns = (Option<usize>, Vec<(usize, std::sync::Arc<str>)>);
 
 /// Resolve the id column and text columns of a header.
 fn resolve_columns(header: &[String], opts: &InputOptions, file: &str) -> Result<Columns> {
@@ -464,7 +464,7 @@ fn resolve_columns(header: &[String], opts: &InputOptions, file: &str) -> Result
                     header.join(", ")
                 ))
             })?;
-        texts.push((t, header[t].trim().to_string()));
+        texts.push((t, header[t].trim().into()));
     } else {
         for c in &opts.text_cols {
             let t = find(c).ok_or_else(|| {
@@ -473,7 +473,7 @@ fn resolve_columns(header: &[String], opts: &InputOptions, file: &str) -> Result
                     header.join(", ")
                 ))
             })?;
-            texts.push((t, c.clone()));
+            texts.push((t, c.as_str().into()));
         }
     }
     Ok((id, texts))
@@ -481,11 +481,11 @@ fn resolve_columns(header: &[String], opts: &InputOptions, file: &str) -> Result
 
 /// Join text fields into one report text; each field becomes a section (a column) starting at
 /// its offset. Fields are separated by a blank line so no sentence spans two of them.
-fn assemble(mut fields: Vec<(String, String)>) -> (String, Vec<(usize, String)>) {
+fn assemble(mut fields: Vec<(std::sync::Arc<str>, String)>) -> (String, ColumnSections) {
     if fields.len() == 1 {
         // one text column (the usual table): its text is the report's, moved, not copied
         let (name, value) = fields.swap_remove(0);
-        return (value, vec![(0, name)]);
+        return (value, std::sync::Arc::new([(0, name)]));
     }
     let mut text = String::new();
     let mut cols = Vec::with_capacity(fields.len());
@@ -496,7 +496,7 @@ fn assemble(mut fields: Vec<(String, String)>) -> (String, Vec<(usize, String)>)
         cols.push((text.len(), name));
         text.push_str(&value);
     }
-    (text, cols)
+    (text, cols.into())
 }
 
 /// Where the CSV quoting state is, as the csv crate reads it (RFC 4180 with doubled quotes; a
@@ -568,7 +568,6 @@ impl<R: Read> Read for QuoteTracker<R> {
 
 fn read_table(
     reader: Box<dyn BufRead + Send>,
-    path: &Path,
     file: &str,
     tsv: bool,
     opts: &InputOptions,
@@ -613,7 +612,11 @@ fn read_table(
         ));
     }
     let (id_col, text_cols) = resolve_columns(&header, opts, file)?;
-    let _ = path;
+    // the sections of every report of a table with one text column
+    let one_column: Option<ColumnSections> = match &text_cols[..] {
+        [(_, name)] => Some(std::sync::Arc::new([(0, name.clone())])),
+        _ => None,
+    };
     let mut record = csv::ByteRecord::new();
     let mut n = 0u64;
     // Each report is handed on once the next read succeeds, so the last one can still be
@@ -655,13 +658,21 @@ fn read_table(
                     }
                     None => n.to_string(),
                 };
-                let mut fields = Vec::with_capacity(text_cols.len());
-                for (i, name) in &text_cols {
-                    let (s, k) = decode_lossy(record.get(*i).unwrap_or_default().to_vec());
+                let mut text_of = |i: usize| {
+                    let (s, k) = decode_lossy(record.get(i).unwrap_or_default().to_vec());
                     bad += k;
-                    fields.push((name.clone(), s));
-                }
-                let (text, columns) = assemble(fields);
+                    s
+                };
+                let (text, columns) = match (&text_cols[..], &one_column) {
+                    // one text column (the usual table): no list of fields to assemble
+                    ([(i, _)], Some(one)) => (text_of(*i), one.clone()),
+                    _ => assemble(
+                        text_cols
+                            .iter()
+                            .map(|(i, name)| (name.clone(), text_of(*i)))
+                            .collect(),
+                    ),
+                };
                 Report {
                     id,
                     text,
@@ -810,7 +821,10 @@ fn read_jsonl(
                 } else {
                     let fields = names
                         .iter()
-                        .map(|c| (c.clone(), get(c).and_then(json_text).unwrap_or_default()))
+                        .map(|c| {
+                            let text = get(c).and_then(json_text).unwrap_or_default();
+                            (c.as_str().into(), text)
+                        })
                         .collect();
                     let (text, columns) = assemble(fields);
                     Report {
@@ -885,8 +899,8 @@ mod tests {
         let (reports, _) = read(&p, &opts);
         assert_eq!(reports[0].id, "7");
         assert_eq!(
-            reports[0].columns,
-            vec![(0, "findings".to_string()), (17, "impression".to_string())]
+            &reports[0].columns[..],
+            [(0, "findings".into()), (17, "impression".into())]
         );
         assert!(reports[1]
             .error

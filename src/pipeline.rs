@@ -573,7 +573,7 @@ impl Engine {
 
     /// The result of `report` with `source` as its provenance, without its `report_id` (the
     /// caller's to fill).
-    fn process_with_source(&self, report: &Report, source: String) -> ReportResult {
+    fn process_with_source(&self, report: &Report, source: std::sync::Arc<str>) -> ReportResult {
         let mut r = ReportResult {
             source,
             line: report.line,
@@ -705,7 +705,7 @@ mod tests {
         let moved = e.process_taking(&mut r);
         assert_eq!(format!("{copied:?}"), format!("{moved:?}"));
         assert_eq!(
-            (moved.report_id.as_str(), moved.source.as_str()),
+            (moved.report_id.as_str(), &*moved.source),
             ("r1", "archive.csv")
         );
         assert_eq!(moved.mentions[0].report_id, "r1");

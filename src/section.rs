@@ -160,7 +160,7 @@ impl SectionIndex {
 
     /// The sections of a report. `columns` are (start offset, column name) from structured
     /// input; empty for free text.
-    pub fn split(&self, text: &str, columns: &[(usize, String)]) -> Vec<Section> {
+    pub fn split(&self, text: &str, columns: &[(usize, std::sync::Arc<str>)]) -> Vec<Section> {
         let mut out = Vec::new();
         if columns.is_empty() {
             self.split_range(text, 0, text.len(), BODY, &mut out);
@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn columns_become_sections() {
         let text = "Chest pain\nCalcified granuloma.";
-        let cols = vec![(0, "indication".to_string()), (11, "findings".to_string())];
+        let cols = vec![(0, "indication".into()), (11, "findings".into())];
         let s = index().split(text, &cols);
         assert_eq!(s[0].name, "indication");
         assert_eq!(s[1].name, "findings");

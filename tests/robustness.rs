@@ -278,7 +278,7 @@ fn generated_reports_never_panic_and_offsets_slice_the_text() {
                 cut -= 1;
             }
             let text = format!("{}\n\n{}", &report.text[..cut], &report.text[cut..]);
-            let columns = vec![(0, "findings".into()), (cut + 2, "impression".into())];
+            let columns = [(0, "findings".into()), (cut + 2, "impression".into())].into();
             let r = Report {
                 text,
                 columns,
@@ -288,11 +288,12 @@ fn generated_reports_never_panic_and_offsets_slice_the_text() {
             // column offsets from a careless caller: out of order, past the end, inside a
             // character
             let n = r.text.len();
-            let columns = vec![
-                (rng.below(n + 8), "findings".to_string()),
-                (rng.below(n + 8), "impression".to_string()),
-                (rng.below(n + 8), "indication".to_string()),
-            ];
+            let columns = [
+                (rng.below(n + 8), "findings".into()),
+                (rng.below(n + 8), "impression".into()),
+                (rng.below(n + 8), "indication".into()),
+            ]
+            .into();
             let r = Report { columns, ..r };
             check_report(&engine, &r, &format!("case {case} in bad columns"));
         }
