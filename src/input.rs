@@ -51,6 +51,18 @@ pub struct InputOptions {
     pub max_report_bytes: Option<usize>,
 }
 
+impl InputOptions {
+    /// The most bytes of one record (a file, a line, a table row) held in memory while
+    /// reading: twice the report limit and 64 KiB, room for a row's other columns and quoting.
+    /// A longer record is over the limit whatever it holds; the rest of it is read past, not
+    /// into memory, so a quote left open near the start of a 100 GB table, or an archive
+    /// without a line break, costs no more memory than one long report.
+    pub fn record_cap(&self) -> Option<usize> {
+        self.max_report_bytes
+            .map(|m| m.saturating_mul(2).saturating_add(64 << 10))
+    }
+}
+
 impl Default for InputOptions {
     fn default() -> Self {
         InputOptions {
@@ -333,16 +345,16 @@ fn read_file(
     }
     let mut emit = |mut r: Report, stats: &mut ReadStats| -> Flow {
         if let Some(max) = opts.max_report_bytes {
-            if r.error.is_none() && r.text.len() > max {
+            if r.error.is_none() && r.bytes() > max as u64 {
                 r.error = Some(format!(
                     "report of {} bytes is longer than --max-report-bytes ({max}): not analysed \
                      (raise the limit, or 0 for none, to analyse it)",
-                    r.text.len()
+                    r.bytes()
                 ));
             }
         }
         stats.reports += 1;
-        stats.bytes += r.text.len() as u64;
+        stats.bytes += r.bytes();
         stats.invalid_utf8 += r.invalid_utf8 as u64;
         if let Some(e) = &r.error {
             stats.failed += 1;
@@ -360,12 +372,32 @@ fn read_file(
             let mut buf = Vec::new();
             // A read error (a truncated .gz) keeps the report, marked with the error, so it is
             // not lost from the output; the text read so far stays with it.
-            let error = reader.read_to_end(&mut buf).err().map(|e| {
-                format!(
-                    "read error after {} bytes: {e} (truncated or corrupt file?)",
-                    buf.len()
-                )
-            });
+            let read_error = |e: io::Error, at: u64| {
+                format!("read error after {at} bytes: {e} (truncated or corrupt file?)")
+            };
+            let cap = opts.record_cap();
+            let mut dropped = 0;
+            let error = match cap {
+                Some(cap) => match (&mut reader).take(cap as u64).read_to_end(&mut buf) {
+                    // at the cap: the rest is read past, counted, not kept
+                    Ok(_) if buf.len() >= cap => match io::copy(&mut reader, &mut io::sink()) {
+                        Ok(k) => {
+                            dropped = k;
+                            None
+                        }
+                        Err(e) => Some(read_error(e, buf.len() as u64)),
+                    },
+                    Ok(_) => None,
+                    Err(e) => Some(read_error(e, buf.len() as u64)),
+                },
+                None => reader
+                    .read_to_end(&mut buf)
+                    .err()
+                    .map(|e| read_error(e, buf.len() as u64)),
+            };
+            if dropped > 0 {
+                dropped += cut_partial_char(&mut buf);
+            }
             let (text, bad) = decode_lossy(buf);
             let id = if is_stdin {
                 "stdin".to_string()
@@ -380,6 +412,7 @@ fn read_file(
                     record: 1,
                     invalid_utf8: bad,
                     error,
+                    dropped_bytes: dropped,
                     ..Default::default()
                 },
                 stats,
@@ -393,15 +426,18 @@ fn read_file(
             } else {
                 format!("{}:", stem(path))
             };
+            let cap = opts.record_cap();
             loop {
                 buf.clear();
-                let got = reader
-                    .read_until(b'\n', &mut buf)
+                let (got, mut dropped) = read_line_capped(&mut reader, &mut buf, cap)
                     .map_err(|e| read_error(&file, n + 1, n, e))?;
                 if got == 0 {
                     return Ok(Flow::Continue(()));
                 }
                 n += 1;
+                if dropped > 0 {
+                    dropped += cut_partial_char(&mut buf);
+                }
                 while buf.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
                     buf.pop();
                 }
@@ -412,6 +448,7 @@ fn read_file(
                     line: n,
                     record: n,
                     invalid_utf8: bad,
+                    dropped_bytes: dropped,
                     ..Default::default()
                 };
                 if emit(r, stats).is_break() {
@@ -514,15 +551,83 @@ enum Quoting {
 /// open at the end of a file as one field running to the end, without an error: every row after
 /// it would silently become part of one report. This lets the reader say so. Only quote
 /// characters are visited (memchr), so it costs little.
+///
+/// It also keeps a row from growing past a cap in memory (the csv crate reads a row whole, so
+/// a quote left open near the start of a large table would read the rest of it into one
+/// record): once a row is longer than the cap, the rest of it is read past here, byte by byte
+/// to find where it ends, and the csv reader is handed what closes it.
 struct QuoteTracker<R> {
     inner: R,
     sep: u8,
     state: Quoting,
     /// the last byte seen (a line break before the first)
     prev: u8,
+    /// Bytes handed to the csv reader (the bytes its positions count).
+    passed: u64,
+    /// Where the row being read starts, in `passed` bytes.
+    row_start: u64,
+    /// The most bytes of a row handed on; `None`: no cap (and while the header is read).
+    cap: Option<u64>,
+    /// Bytes of the row being read that were read past.
+    dropped: u64,
+    /// The row being read was cut.
+    cut: bool,
+    /// Line breaks read past in all rows so far (the csv reader does not count them), less
+    /// the ones handed on that the input does not have (closing a row cut at its end).
+    dropped_lines: i64,
+    /// A quote was still open where the input ended, inside a row that was read past.
+    open_at_end: bool,
+    /// What closes a row that was cut, still to hand on.
+    closing: &'static [u8],
+    /// Bytes of the row being read that were handed on to close it (not in the input).
+    closed: u64,
 }
 
 impl<R> QuoteTracker<R> {
+    fn new(inner: R, sep: u8) -> Self {
+        QuoteTracker {
+            inner,
+            sep,
+            state: Quoting::Outside,
+            prev: b'\n',
+            passed: 0,
+            row_start: 0,
+            cap: None,
+            dropped: 0,
+            cut: false,
+            dropped_lines: 0,
+            open_at_end: false,
+            closing: b"",
+            closed: 0,
+        }
+    }
+
+    /// A new row starts at `at` (the csv reader's byte position).
+    fn begin_row(&mut self, at: u64) {
+        self.row_start = at;
+        self.dropped = 0;
+        self.cut = false;
+        self.closed = 0;
+    }
+
+    /// One byte of the quoting state machine (what [`QuoteTracker::track`] does by memchr).
+    fn step(&mut self, b: u8) {
+        self.state = match self.state {
+            Quoting::Outside
+                if b == b'"'
+                    && (self.prev == self.sep || self.prev == b'\n' || self.prev == b'\r') =>
+            {
+                Quoting::Quoted
+            }
+            Quoting::Outside => Quoting::Outside,
+            Quoting::Quoted if b == b'"' => Quoting::QuoteInQuoted,
+            Quoting::Quoted => Quoting::Quoted,
+            Quoting::QuoteInQuoted if b == b'"' => Quoting::Quoted,
+            Quoting::QuoteInQuoted => Quoting::Outside,
+        };
+        self.prev = b;
+    }
+
     fn track(&mut self, bytes: &[u8]) {
         let mut i = 0;
         while i < bytes.len() {
@@ -558,10 +663,98 @@ impl<R> QuoteTracker<R> {
     }
 }
 
-impl<R: Read> Read for QuoteTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+impl<R: BufRead> QuoteTracker<R> {
+    /// Read past the rest of the row being read (to a line break outside quotes, or the end of
+    /// the input), and set what closes it for the csv reader: a quote if it is inside a quoted
+    /// field, then a line break.
+    fn skip_row(&mut self) -> io::Result<()> {
+        let quoted = self.state == Quoting::Quoted;
+        self.cut = true;
+        let mut found_end = None;
+        loop {
+            let avail = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                self.open_at_end = self.state != Quoting::Outside;
+                break;
+            }
+            let avail = avail.to_vec();
+            let mut end = None;
+            for (i, &b) in avail.iter().enumerate() {
+                self.step(b);
+                // a row ends at a line break outside quotes: `\n`, or `\r` as the csv reader
+                // reads it
+                if (b == b'\n' || b == b'\r') && self.state == Quoting::Outside {
+                    end = Some((i + 1, b));
+                    break;
+                }
+                // the csv reader counts lines by `\n`, quoted or not
+                self.dropped_lines += (b == b'\n') as i64;
+            }
+            let used = end.map_or(avail.len(), |(k, _)| k);
+            self.inner.consume(used);
+            self.dropped += used as u64;
+            if let Some((_, b)) = end {
+                found_end = Some(b);
+                break;
+            }
+        }
+        // the csv reader is handed the row's end: the line break read past (not counted as
+        // read past), or one the input does not have if it ended inside the row
+        let end = match found_end {
+            Some(b) => {
+                self.dropped -= 1;
+                b
+            }
+            None => {
+                self.dropped_lines -= 1;
+                b'\n'
+            }
+        };
+        self.state = if quoted {
+            Quoting::Quoted
+        } else {
+            Quoting::Outside
+        };
+        self.closing = match (quoted, end) {
+            (true, b'\r') => b"\"\r",
+            (true, _) => b"\"\n",
+            (false, b'\r') => b"\r",
+            (false, _) => b"\n",
+        };
+        self.closed = self.closing.len() as u64 - found_end.is_some() as u64;
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Read for QuoteTracker<R> {
+    fn read(&mut self, mut buf: &mut [u8]) -> io::Result<usize> {
+        if let (Some(cap), false) = (self.cap, self.cut) {
+            // every byte handed on so far has been consumed (the csv reader asks for more only
+            // then), so the row is this long already
+            let row = self.passed - self.row_start;
+            if row > cap && !buf.is_empty() {
+                self.skip_row()?;
+            } else {
+                // hand on no more than one byte past the cap
+                let room = usize::try_from(cap - row + 1).unwrap_or(usize::MAX);
+                let n = buf.len().min(room);
+                buf = &mut buf[..n];
+            }
+        }
+        let n = if self.closing.is_empty() {
+            self.inner.read(buf)?
+        } else {
+            let n = self.closing.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.closing[..n]);
+            self.closing = &self.closing[n..];
+            n
+        };
         self.track(&buf[..n]);
+        self.passed += n as u64;
         Ok(n)
     }
 }
@@ -579,12 +772,7 @@ fn read_table(
         .delimiter(sep)
         .flexible(false)
         .quoting(true)
-        .from_reader(QuoteTracker {
-            inner: reader,
-            sep,
-            state: Quoting::Outside,
-            prev: b'\n',
-        });
+        .from_reader(QuoteTracker::new(reader, sep));
     let at_line = |line: u64| crate::error::Location {
         file: file.into(),
         line: Some(line),
@@ -628,15 +816,34 @@ fn read_table(
             None => Flow::Continue(()),
         }
     };
+    // rows are capped once the header is read
+    rdr.get_mut().cap = opts.record_cap().map(|c| c as u64);
+    // a row cut at the cap: its error, and its size as written
+    let cut_row = |t: &QuoteTracker<_>, at: u64, end: u64| {
+        let size = (end - at).saturating_sub(t.closed) + t.dropped;
+        let max = opts.max_report_bytes.unwrap_or_default();
+        let msg = format!(
+            "row of {size} bytes is longer than calcmine reads for --max-report-bytes ({max}; \
+             a row may take twice that and 64 KiB): read past, not analysed (raise the limit, \
+             or 0 for none, to analyse it)"
+        );
+        (msg, size)
+    };
     loop {
-        let pos_line = rdr.position().line() + 1;
+        let at = rdr.position().byte();
+        rdr.get_mut().begin_row(at);
+        // line breaks read past in earlier rows, which the csv reader's line numbers miss
+        let lines_before = rdr.get_ref().dropped_lines;
+        let shifted = |line: u64| line.saturating_add_signed(lines_before);
+        let pos_line = shifted(rdr.position().line() + 1);
         let next = match rdr.read_byte_record(&mut record) {
             Ok(false) => {
                 if let Some(r) = held.as_mut() {
-                    if rdr.get_ref().state == Quoting::Quoted {
+                    let t = rdr.get_ref();
+                    if t.state == Quoting::Quoted || t.open_at_end {
                         let msg = format!(
                             "unterminated quote: a quoted field opened in this row runs to the end of the file (line {}); any rows after it were read into it",
-                            rdr.position().line()
+                            rdr.position().line().saturating_add_signed(t.dropped_lines)
                         );
                         r.error = Some(match r.error.take() {
                             Some(e) => format!("{e}; {msg}"),
@@ -648,7 +855,10 @@ fn read_table(
             }
             Ok(true) => {
                 n += 1;
-                let line = record.position().map(|p| p.line()).unwrap_or(pos_line);
+                let line = record
+                    .position()
+                    .map(|p| shifted(p.line()))
+                    .unwrap_or(pos_line);
                 let mut bad = 0;
                 let id = match id_col.and_then(|i| record.get(i)) {
                     Some(b) => {
@@ -673,6 +883,13 @@ fn read_table(
                             .collect(),
                     ),
                 };
+                let (error, dropped_bytes) = match rdr.get_ref().cut {
+                    true => {
+                        let (msg, size) = cut_row(rdr.get_ref(), at, rdr.position().byte());
+                        (Some(msg), size.saturating_sub(text.len() as u64))
+                    }
+                    false => (None, 0),
+                };
                 Report {
                     id,
                     text,
@@ -680,11 +897,17 @@ fn read_table(
                     line,
                     record: n,
                     invalid_utf8: bad,
+                    error,
+                    dropped_bytes,
                     ..Default::default()
                 }
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(pos_line);
+                let line = e.position().map(|p| shifted(p.line())).unwrap_or(pos_line);
+                let cut = match rdr.get_ref().cut {
+                    true => Some(cut_row(rdr.get_ref(), at, rdr.position().byte())),
+                    false => None,
+                };
                 let msg = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -712,12 +935,15 @@ fn read_table(
                     Some(b) if !b.is_empty() => decode_lossy(b.to_vec()),
                     _ => (format!("{file}:{line}"), 0),
                 };
+                // a row cut at the cap lost the columns after the cut: that is its error
+                let (msg, dropped_bytes) = cut.unwrap_or((msg, 0));
                 Report {
                     id,
                     line,
                     record: n,
                     invalid_utf8: bad,
                     error: Some(msg),
+                    dropped_bytes,
                     ..Default::default()
                 }
             }
@@ -725,6 +951,69 @@ fn read_table(
         if hand_on(held.replace(next), stats).is_break() {
             return Ok(Flow::Break(()));
         }
+    }
+}
+
+/// Read a line (through its `\n`) into `buf`, keeping at most `cap` bytes of it: the rest of a
+/// longer line is read past, not into memory. Returns the bytes read from the input (0 at its
+/// end) and how many of them were not kept.
+fn read_line_capped(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: Option<usize>,
+) -> io::Result<(usize, u64)> {
+    let Some(cap) = cap else {
+        return r.read_until(b'\n', buf).map(|n| (n, 0));
+    };
+    let (mut read, mut dropped) = (0, 0u64);
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((read, dropped));
+        }
+        let (used, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        let keep = cap.saturating_sub(buf.len()).min(used);
+        buf.extend_from_slice(&avail[..keep]);
+        dropped += (used - keep) as u64;
+        r.consume(used);
+        read += used;
+        if done {
+            // the line break of a cut line is not part of its text
+            return Ok((read, dropped.saturating_sub(1)));
+        }
+    }
+}
+
+/// Drop a UTF-8 sequence cut short at the end of `buf` (where a record was cut at the cap), so
+/// that the cut is not counted as invalid UTF-8. Returns the bytes dropped.
+fn cut_partial_char(buf: &mut Vec<u8>) -> u64 {
+    let n = buf.len();
+    // the last lead byte, at most three bytes back
+    let Some(k) = (n.saturating_sub(4)..n)
+        .rev()
+        .find(|&k| buf[k] & 0xC0 != 0x80)
+    else {
+        return 0;
+    };
+    let want = match buf[k] {
+        b if b < 0x80 => 1,
+        b if b >= 0xF0 => 4,
+        b if b >= 0xE0 => 3,
+        b if b >= 0xC0 => 2,
+        _ => 1,
+    };
+    if k + want > n {
+        buf.truncate(k);
+        (n - k) as u64
+    } else {
+        0
     }
 }
 
@@ -746,19 +1035,33 @@ fn read_jsonl(
     let mut buf = Vec::new();
     let mut line = 0u64;
     let mut n = 0u64;
+    let cap = opts.record_cap();
     loop {
         buf.clear();
-        let got = reader
-            .read_until(b'\n', &mut buf)
+        let (got, dropped) = read_line_capped(&mut reader, &mut buf, cap)
             .map_err(|e| read_error(file, line + 1, n, e))?;
         if got == 0 {
             return Ok(Flow::Continue(()));
         }
         line += 1;
-        if buf.iter().all(u8::is_ascii_whitespace) {
+        if buf.iter().all(u8::is_ascii_whitespace) && dropped == 0 {
             continue;
         }
         n += 1;
+        if dropped > 0 {
+            // a line cut at the cap is no JSON: only its size is known (its row says so)
+            let r = Report {
+                id: format!("{file}:{line}"),
+                line,
+                record: n,
+                dropped_bytes: buf.len() as u64 + dropped,
+                ..Default::default()
+            };
+            if emit(r, stats).is_break() {
+                return Ok(Flow::Break(()));
+            }
+            continue;
+        }
         let (s, bad) = decode_lossy(std::mem::take(&mut buf));
         let r = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&s) {
             Err(e) => Report {
@@ -913,15 +1216,17 @@ mod tests {
     #[test]
     fn quote_tracker_follows_csv_quoting() {
         let state = |chunks: &[&[u8]]| {
-            let mut t = QuoteTracker {
-                inner: io::empty(),
-                sep: b',',
-                state: Quoting::Outside,
-                prev: b'\n',
-            };
+            let mut t = QuoteTracker::new(io::empty(), b',');
             for c in chunks {
                 t.track(c);
             }
+            // byte by byte, as a row is read past, gives the same
+            let mut s = QuoteTracker::new(io::empty(), b',');
+            chunks
+                .iter()
+                .flat_map(|c| c.iter())
+                .for_each(|&b| s.step(b));
+            assert_eq!(s.state, t.state, "{chunks:?}");
             t.state
         };
         let closed: &[&[u8]] = &[b"1,\"a \"\"b\"\" c\nd\",x\"y\n"];
@@ -964,6 +1269,141 @@ mod tests {
             ..Default::default()
         };
         assert!(read(&p, &none).0.iter().all(|r| r.error.is_none()));
+    }
+
+    /// 1,000 bytes of report at most: rows are held up to 67,536 bytes.
+    fn small_limit() -> InputOptions {
+        InputOptions {
+            max_report_bytes: Some(1000),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_row_far_over_the_limit_is_read_past_and_the_rows_after_it_keep_their_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.csv");
+        // a report pasted 5,000 times into one quoted field, quotes doubled inside it
+        let long = "Aortic \"\"knob\"\" calcification.\n".repeat(5000);
+        let row = format!("2,\"{long}\",b\n");
+        std::fs::write(
+            &p,
+            format!(
+                "id,text,site\n1,Calcified granuloma.,a\n{row}3,Calcified granuloma in the right upper lobe.,c\n"
+            ),
+        )
+        .unwrap();
+        let opts = small_limit();
+        let cap = opts.record_cap().unwrap();
+        let (reports, stats) = read(&p, &opts);
+        assert_eq!(reports.len(), 3);
+        let cut = &reports[1];
+        assert_eq!(cut.id, "2");
+        let e = cut.error.as_deref().unwrap();
+        assert!(e.contains(&format!("row of {} bytes", row.len())), "{e}");
+        assert_eq!(cut.bytes(), row.len() as u64);
+        assert!(cut.text.len() <= cap, "held {} bytes", cut.text.len());
+        assert_eq!(stats.failed, 1);
+        assert!(stats.errors[0].starts_with(&format!("{}:3 (record 2)", p.display())));
+        // the row after it is read whole, on its own line
+        let after = &reports[2];
+        assert_eq!(after.id, "3");
+        assert!(after.error.is_none());
+        assert_eq!(after.text, "Calcified granuloma in the right upper lobe.");
+        assert_eq!(after.line, 3 + 5000 + 1);
+        // without a limit the row is read whole
+        let none = InputOptions {
+            max_report_bytes: None,
+            ..Default::default()
+        };
+        let (whole, _) = read(&p, &none);
+        assert_eq!(whole[1].text, long.replace("\"\"", "\""));
+        assert_eq!(whole[2].line, after.line);
+    }
+
+    #[test]
+    fn a_quote_left_open_does_not_read_the_rest_of_a_table_into_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.csv");
+        let head = "id,text\n1,Calcified granuloma.\n";
+        let rest: String = (3..4000)
+            .map(|i| format!("{i},Calcified granuloma in the right upper lobe.\n"))
+            .collect();
+        let open = format!("2,\"Aortic calcification, the quote left open\n{rest}");
+        std::fs::write(&p, format!("{head}{open}")).unwrap();
+        let (reports, _) = read(&p, &small_limit());
+        assert_eq!(reports.len(), 2);
+        let e = reports[1].error.as_deref().unwrap();
+        assert!(e.contains(&format!("row of {} bytes", open.len())), "{e}");
+        assert!(reports[1].text.len() <= small_limit().record_cap().unwrap());
+        // said as it is without a limit, where the whole rest is read into the row
+        let (whole, _) = read(
+            &p,
+            &InputOptions {
+                max_report_bytes: None,
+                ..Default::default()
+            },
+        );
+        let unterminated = whole[1].error.as_deref().unwrap();
+        assert!(unterminated.starts_with("unterminated quote"));
+        assert!(e.ends_with(unterminated), "{e}\n{unterminated}");
+    }
+
+    #[test]
+    fn a_line_file_or_json_line_far_over_the_limit_is_read_past() {
+        let dir = tempfile::tempdir().unwrap();
+        let cap = small_limit().record_cap().unwrap();
+        // lines: the long one cut, the next one whole and numbered
+        let p = dir.path().join("notes.txt");
+        let long = "calcified ".repeat(10_000);
+        std::fs::write(
+            &p,
+            format!("Calcified granuloma.\n{long}\nNo calcification.\n"),
+        )
+        .unwrap();
+        let opts = InputOptions {
+            format: Some(InputFormat::Lines),
+            ..small_limit()
+        };
+        let (reports, _) = read(&p, &opts);
+        assert_eq!(reports.len(), 3);
+        assert_eq!(reports[1].bytes(), 100_000);
+        assert!(reports[1].text.len() <= cap);
+        let e = reports[1].error.as_deref().unwrap();
+        assert!(e.contains("report of 100000 bytes"), "{e}");
+        assert_eq!(
+            (reports[2].line, reports[2].text.as_str()),
+            (3, "No calcification.")
+        );
+        // a text file: counted to its end, and a character cut at the cap is not invalid UTF-8
+        let p = dir.path().join("pasted.txt");
+        let text = format!("a{}", "é".repeat(60_000));
+        std::fs::write(&p, &text).unwrap();
+        let (reports, stats) = read(&p, &small_limit());
+        assert_eq!(reports[0].bytes(), text.len() as u64);
+        assert!(reports[0].text.len() < cap && reports[0].text.len() > cap - 4);
+        assert_eq!((reports[0].invalid_utf8, stats.invalid_utf8), (0, 0));
+        assert!(reports[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("report of 120001 bytes"));
+        // JSON lines: the cut line keeps its place and its size; the next line is read
+        let p = dir.path().join("r.jsonl");
+        let line = format!("{{\"id\": \"b\", \"text\": \"{long}\"}}");
+        std::fs::write(
+            &p,
+            format!(
+                "{{\"id\": \"a\", \"text\": \"x\"}}\n{line}\n{{\"id\": \"c\", \"text\": \"y\"}}\n"
+            ),
+        )
+        .unwrap();
+        let (reports, _) = read(&p, &small_limit());
+        let ids: Vec<&str> = reports.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", &format!("{}:2", p.display()), "c"]);
+        assert_eq!(reports[1].bytes(), line.len() as u64);
+        assert!(reports[1].error.as_deref().unwrap().contains("longer than"));
+        assert_eq!(reports[2].text, "y");
     }
 
     #[test]

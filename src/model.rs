@@ -33,6 +33,17 @@ pub struct Report {
     pub invalid_utf8: usize,
     /// Set when the record could not be read properly; the report still gets a row.
     pub error: Option<String>,
+    /// Bytes of the record read past rather than kept: a record longer than the reader holds
+    /// ([`crate::input::InputOptions::record_cap`]) is cut short, and not analysed. For a table,
+    /// bytes of the row as written (quotes, other columns), not of its text alone.
+    pub dropped_bytes: u64,
+}
+
+impl Report {
+    /// The size of the report as read: its text, and what was read past.
+    pub fn bytes(&self) -> u64 {
+        self.text.len() as u64 + self.dropped_bytes
+    }
 }
 
 /// ConText assertion status, derived from the flags (TAXONOMY.md §2).

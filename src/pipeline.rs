@@ -577,7 +577,7 @@ impl Engine {
         let mut r = ReportResult {
             source,
             line: report.line,
-            bytes: report.text.len(),
+            bytes: report.bytes() as usize,
             invalid_utf8: report.invalid_utf8,
             workup_priority: "none",
             error: report.error.clone(),

@@ -198,7 +198,7 @@ pub fn run_batches<T: Send>(
             ..Default::default()
         };
         stats.reports += 1;
-        stats.bytes += r.text.len() as u64;
+        stats.bytes += r.bytes();
         let _ = sink(map(vec![engine.process(&r)]));
         return;
     }

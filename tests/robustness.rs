@@ -776,6 +776,87 @@ fn an_unterminated_quote_keeps_the_report_and_says_so() {
     assert_eq!(reports[0].text, "Calcified \"popcorn\"\ngranuloma.");
 }
 
+/// Rows longer than the reader holds are read past, not into memory. Reading past them follows
+/// the same quoting as reading them, so every other row reads exactly as without a limit: same
+/// id, text, line and error, on generated tables with long rows, stray and doubled quotes, line
+/// breaks inside fields, extra columns and a quote left open now and then.
+#[test]
+fn rows_read_past_at_the_cap_leave_every_other_row_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new(11);
+    let capped = InputOptions {
+        max_report_bytes: Some(1),
+        ..Default::default()
+    };
+    let cap = capped.record_cap().unwrap();
+    let unlimited = InputOptions {
+        max_report_bytes: None,
+        ..Default::default()
+    };
+    let mut cut_rows = 0;
+    for case in 0..40 {
+        let mut f = b"id,text,site\n".to_vec();
+        for _ in 0..rng.below(8) {
+            let (id, mut text) = gen_record(&mut rng);
+            if rng.below(3) == 0 {
+                // long: 64 KiB and more of report, over the cap now and then
+                let len = 40_000 + rng.below(60_000);
+                while text.len() < len {
+                    text.extend_from_slice(&gen_bytes(&mut rng, 60, true));
+                }
+            }
+            let field = |rng: &mut Rng, b: &[u8]| match rng.below(4) {
+                // unquoted: a line break or separator in it makes rows of its own
+                0 => b.to_vec(),
+                _ => csv_quote(b),
+            };
+            f.extend_from_slice(&field(&mut rng, &id));
+            f.push(b',');
+            f.extend_from_slice(&field(&mut rng, &text));
+            if rng.below(5) > 0 {
+                f.extend_from_slice(b",x");
+            }
+            f.extend_from_slice(if rng.below(2) == 0 { b"\n" } else { b"\r\n" });
+        }
+        if rng.below(6) == 0 {
+            f.extend_from_slice(b"9,\"a quote left open\n");
+            f.extend_from_slice(&gen_bytes(&mut rng, 20_000, true));
+        }
+        let p = dir.path().join(format!("c{case}.csv"));
+        std::fs::write(&p, &f).unwrap();
+        let (short, _) = read_all(&p, &capped);
+        let (whole, _) = read_all(&p, &unlimited);
+        assert_eq!(short.len(), whole.len(), "case {case}");
+        for (s, w) in short.iter().zip(&whole) {
+            // (a byte of invalid UTF-8 is decoded to three)
+            assert!(
+                s.text.len() <= 3 * cap,
+                "case {case}: held {}",
+                s.text.len()
+            );
+            assert_eq!((s.line, s.record), (w.line, w.record), "case {case}");
+            match s.error.as_deref() {
+                Some(e) if e.contains("read past") => {
+                    cut_rows += 1;
+                    assert!(s.bytes() > cap as u64, "case {case}: {e}");
+                    // what went wrong with the row besides is still said
+                    if let Some(we) = w.error.as_deref().filter(|e| e.starts_with("unterm")) {
+                        assert!(e.ends_with(we), "case {case}: {e}");
+                    }
+                }
+                _ => {
+                    assert_eq!(s.id, w.id, "case {case}");
+                    assert_eq!(s.text, w.text, "case {case}");
+                    // with a limit of one byte, every report says it is over it, and only that
+                    let other = s.error.as_deref().filter(|e| !e.starts_with("report of"));
+                    assert_eq!(other, w.error.as_deref(), "case {case}");
+                }
+            }
+        }
+    }
+    assert!(cut_rows >= 10, "only {cut_rows} rows over the cap");
+}
+
 #[test]
 fn a_truncated_gzip_names_the_file_and_keeps_what_was_read() {
     let dir = tempfile::tempdir().unwrap();

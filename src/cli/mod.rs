@@ -83,7 +83,8 @@ pub struct InputArgs {
     pub example: bool,
     /// Reports longer than SIZE bytes are not analysed: each counts as failed, named on stderr,
     /// its row saying why in `error` (K, M, G: binary multiples; 0: no limit). A guard against a
-    /// whole archive pasted into one field, whose mentions would fill memory.
+    /// whole archive pasted into one field, whose mentions would fill memory. No record is held
+    /// in memory past twice SIZE and 64 KiB: the rest is read past, not kept.
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = report_limit)]
     pub max_report_bytes: ReportLimit,
 }
