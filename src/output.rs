@@ -141,10 +141,64 @@ impl Write for Sink {
     }
 }
 
+/// How the rows of a table are written in one of the text formats: shared by the worker
+/// threads, which format their batch's rows, so that the thread writing them in input order
+/// only copies bytes (and the results are freed where they were made).
+#[derive(Debug, Clone)]
+pub struct RowFormat {
+    format: Format,
+    /// JSON lines: each column's key, quoted once.
+    keys: Vec<String>,
+}
+
+impl RowFormat {
+    pub fn new(format: Format, columns: &[&'static str]) -> RowFormat {
+        let keys = match format {
+            Format::Jsonl => columns
+                .iter()
+                .map(|c| serde_json::to_string(c).unwrap_or_default())
+                .collect(),
+            _ => Vec::new(),
+        };
+        RowFormat { format, keys }
+    }
+
+    /// Append one row, line break included, to `out`.
+    pub fn push_row(&self, out: &mut String, values: &[Val<'_>]) {
+        for (i, v) in values.iter().enumerate() {
+            match self.format {
+                Format::Tsv => {
+                    if i > 0 {
+                        out.push('\t');
+                    }
+                    tsv_value(out, v);
+                }
+                Format::Csv => {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    let mut s = String::new();
+                    tsv_plain(&mut s, v);
+                    out.push_str(&csv_field(&s));
+                }
+                Format::Jsonl => {
+                    out.push(if i == 0 { '{' } else { ',' });
+                    out.push_str(self.keys.get(i).map_or("\"\"", |k| k.as_str()));
+                    out.push(':');
+                    json_value(out, v);
+                }
+            }
+        }
+        if self.format == Format::Jsonl {
+            out.push('}');
+        }
+        out.push('\n');
+    }
+}
+
 /// A table written row by row in one of the text formats.
 pub struct TableWriter {
-    format: Format,
-    columns: Vec<&'static str>,
+    rows: RowFormat,
     sink: Sink,
     line: String,
 }
@@ -152,69 +206,46 @@ pub struct TableWriter {
 impl TableWriter {
     pub fn new(sink: Sink, format: Format, columns: Vec<&'static str>) -> Result<TableWriter> {
         let mut w = TableWriter {
-            format,
-            columns,
+            rows: RowFormat::new(format, &columns),
             sink,
             line: String::with_capacity(1024),
         };
         match format {
             Format::Tsv => {
-                let h = w.columns.join("\t");
-                w.write_line(&h)?;
+                let h = columns.join("\t");
+                w.write_rows(&format!("{h}\n"))?;
             }
             Format::Csv => {
-                let h = w
-                    .columns
+                let h = columns
                     .iter()
                     .map(|c| csv_field(c))
                     .collect::<Vec<_>>()
                     .join(",");
-                w.write_line(&h)?;
+                w.write_rows(&format!("{h}\n"))?;
             }
             Format::Jsonl => {}
         }
         Ok(w)
     }
 
-    fn write_line(&mut self, s: &str) -> Result<()> {
-        let name = self.sink.name();
+    /// How this table's rows are formatted, for rows formatted elsewhere and written with
+    /// [`TableWriter::write_rows`].
+    pub fn row_format(&self) -> &RowFormat {
+        &self.rows
+    }
+
+    /// Write rows formatted with [`TableWriter::row_format`].
+    pub fn write_rows(&mut self, rows: &str) -> Result<()> {
         self.sink
-            .write_all(s.as_bytes())
-            .and_then(|_| self.sink.write_all(b"\n"))
-            .map_err(|e| Error::io(name, e))
+            .write_all(rows.as_bytes())
+            .map_err(|e| Error::io(self.sink.name(), e))
     }
 
     pub fn row(&mut self, values: &[Val<'_>]) -> Result<()> {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
-        for (i, v) in values.iter().enumerate() {
-            match self.format {
-                Format::Tsv => {
-                    if i > 0 {
-                        line.push('\t');
-                    }
-                    tsv_value(&mut line, v);
-                }
-                Format::Csv => {
-                    if i > 0 {
-                        line.push(',');
-                    }
-                    let mut s = String::new();
-                    tsv_plain(&mut s, v);
-                    line.push_str(&csv_field(&s));
-                }
-                Format::Jsonl => {
-                    line.push(if i == 0 { '{' } else { ',' });
-                    line.push_str(&serde_json::to_string(self.columns[i]).unwrap_or_default());
-                    line.push(':');
-                    json_value(&mut line, v);
-                }
-            }
-        }
-        if self.format == Format::Jsonl {
-            line.push('}');
-        }
-        let r = self.write_line(&line);
+        self.rows.push_row(&mut line, values);
+        let r = self.write_rows(&line);
         self.line = line;
         r
     }

@@ -29,6 +29,16 @@ pub struct ExtractArgs {
     pub run: RunArgs,
 }
 
+/// A batch of reports' mention rows, formatted, and their counts.
+#[derive(Default)]
+struct Batch {
+    rows: String,
+    reports: u64,
+    mentions: u64,
+    present: u64,
+    flagged: u64,
+}
+
 pub fn run(a: ExtractArgs) -> Result<u8> {
     let started = Instant::now();
     // mentions only: no recommendation stage, so reports without a target word are skipped
@@ -52,25 +62,42 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
         crate::progress::Progress::new(a.run.show_progress(), total, counter.clone());
     let (mut mentions, mut present, mut flagged) = (0u64, 0u64, 0u64);
     let mut failure = None;
-    crate::run::run(
+    let rows = out.row_format().clone();
+    crate::run::run_batches(
         &engine,
         &inputs,
         &a.run.run_options(),
         &mut stats,
         &counter,
-        &mut |r| {
-            progress.report_done();
-            flagged += r.metabolic_workup as u64;
-            for m in &r.mentions {
-                mentions += 1;
-                if m.status == Status::Present {
-                    present += 1;
+        // rows are formatted, and the results freed, on the worker threads
+        &|results| {
+            let mut b = Batch {
+                reports: results.len() as u64,
+                ..Default::default()
+            };
+            let mut values = Vec::with_capacity(fields.len());
+            for r in &results {
+                b.flagged += r.metabolic_workup as u64;
+                for m in &r.mentions {
+                    b.mentions += 1;
+                    b.present += (m.status == Status::Present) as u64;
+                    values.clear();
+                    values.extend(fields.iter().map(|f| f.value(m)));
+                    rows.push_row(&mut b.rows, &values);
                 }
-                let row: Vec<_> = fields.iter().map(|f| f.value(m)).collect();
-                if let Err(e) = out.row(&row) {
-                    failure = Some(e);
-                    return Flow::Break(());
-                }
+            }
+            b
+        },
+        &mut |b| {
+            progress.reports_done(b.reports);
+            (mentions, present, flagged) = (
+                mentions + b.mentions,
+                present + b.present,
+                flagged + b.flagged,
+            );
+            if let Err(e) = out.write_rows(&b.rows) {
+                failure = Some(e);
+                return Flow::Break(());
             }
             Flow::Continue(())
         },

@@ -46,23 +46,33 @@ pub fn run(a: FlagArgs) -> Result<u8> {
     let counter = Arc::new(AtomicU64::new(0));
     let (mut flagged, mut urgent) = (0u64, 0u64);
     let mut failure = None;
-    crate::run::run(
+    let rows = out.row_format().clone();
+    crate::run::run_batches(
         &engine,
         &a.input.inputs(),
         &a.run.run_options(),
         &mut stats,
         &counter,
-        &mut |r| {
-            if r.metabolic_workup {
-                flagged += 1;
-                if r.workup_priority == "urgent" {
-                    urgent += 1;
+        // rows are formatted, and the results freed, on the worker threads
+        &|results| {
+            let (mut text, mut flagged, mut urgent) = (String::new(), 0u64, 0u64);
+            let mut values = Vec::with_capacity(fields.len());
+            for r in &results {
+                if r.metabolic_workup {
+                    flagged += 1;
+                    urgent += (r.workup_priority == "urgent") as u64;
+                } else if a.only_flagged {
+                    continue;
                 }
-            } else if a.only_flagged {
-                return Flow::Continue(());
+                values.clear();
+                values.extend(fields.iter().map(|f| f.value(r)));
+                rows.push_row(&mut text, &values);
             }
-            let row: Vec<_> = fields.iter().map(|f| f.value(&r)).collect();
-            if let Err(e) = out.row(&row) {
+            (text, flagged, urgent)
+        },
+        &mut |(text, f, u)| {
+            (flagged, urgent) = (flagged + f, urgent + u);
+            if let Err(e) = out.write_rows(&text) {
                 failure = Some(e);
                 return Flow::Break(());
             }
