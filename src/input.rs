@@ -678,7 +678,8 @@ impl<R: BufRead> QuoteTracker<R> {
                 Err(e) => return Err(e),
             };
             if avail.is_empty() {
-                self.open_at_end = self.state != Quoting::Outside;
+                // (a quote just after a quoted field's text closes it)
+                self.open_at_end = self.state == Quoting::Quoted;
                 break;
             }
             let avail = avail.to_vec();
@@ -1319,6 +1320,15 @@ mod tests {
         let (whole, _) = read(&p, &none);
         assert_eq!(whole[1].text, long.replace("\"\"", "\""));
         assert_eq!(whole[2].line, after.line);
+        // the same row last, its closing quote the last byte of the file: closed, not open
+        std::fs::write(&p, format!("id,text\n1,Calcified granuloma.\n2,\"{long}\"")).unwrap();
+        let (reports, _) = read(&p, &opts);
+        let e = reports[1].error.as_deref().unwrap();
+        assert!(
+            e.contains("read past") && !e.contains("unterminated"),
+            "{e}"
+        );
+        assert!(read(&p, &none).0[1].error.is_none());
     }
 
     #[test]
