@@ -118,34 +118,35 @@ impl Default for RunOptions {
     }
 }
 
-/// A batch of reports being filled: closed at `max` reports or `max_bytes` of text.
-struct Filling {
-    reports: Vec<Report>,
+/// A batch being filled (of reports, or of their results where one thread does everything):
+/// closed at `max` items or `max_bytes` of report text.
+struct Filling<T> {
+    items: Vec<T>,
     bytes: usize,
     max: usize,
     max_bytes: usize,
 }
 
-impl Filling {
-    fn new(max: usize, max_bytes: usize) -> Filling {
+impl<T> Filling<T> {
+    fn new(max: usize, max_bytes: usize) -> Filling<T> {
         Filling {
-            reports: Vec::with_capacity(max),
+            items: Vec::with_capacity(max),
             bytes: 0,
             max,
             max_bytes,
         }
     }
 
-    /// Add a report; the batch when it is full.
-    fn push(&mut self, r: Report) -> Option<Vec<Report>> {
-        self.bytes += r.text.len();
-        self.reports.push(r);
-        (self.reports.len() >= self.max || self.bytes >= self.max_bytes).then(|| self.take())
+    /// Add an item for a report of `text_bytes` of text; the batch when it is full.
+    fn push(&mut self, item: T, text_bytes: usize) -> Option<Vec<T>> {
+        self.bytes += text_bytes;
+        self.items.push(item);
+        (self.items.len() >= self.max || self.bytes >= self.max_bytes).then(|| self.take())
     }
 
-    fn take(&mut self) -> Vec<Report> {
+    fn take(&mut self) -> Vec<T> {
         self.bytes = 0;
-        std::mem::replace(&mut self.reports, Vec::with_capacity(self.max))
+        std::mem::replace(&mut self.items, Vec::with_capacity(self.max))
     }
 }
 
@@ -208,27 +209,22 @@ pub fn run_batches<T: Send>(
     if threads == 1 {
         // One thread does everything, in batches, so the work per report is the same as with
         // many threads and `--threads 1` is a fair baseline.
-        let mut batch = Vec::with_capacity(batch_size);
-        let mut bytes = 0usize;
+        let mut batch = Filling::new(batch_size, opts.batch_bytes);
         let mut flow = Flow::Continue(());
         read_reports(&inputs.paths, &inputs.options, stats, counter, &mut |r| {
             if shard.is_some_and(|s| !s.contains(&r.id)) {
                 return Flow::Continue(());
             }
-            bytes += r.text.len();
-            batch.push(engine.process_owned(r));
-            if batch.len() >= batch_size || bytes >= opts.batch_bytes {
-                bytes = 0;
-                flow = sink(map(std::mem::replace(
-                    &mut batch,
-                    Vec::with_capacity(batch_size),
-                )));
+            let text_bytes = r.text.len();
+            if let Some(full) = batch.push(engine.process_owned(r), text_bytes) {
+                flow = sink(map(full));
                 return flow;
             }
             Flow::Continue(())
         });
-        if flow.is_continue() && !batch.is_empty() {
-            let _ = sink(map(batch));
+        let rest = batch.take();
+        if flow.is_continue() && !rest.is_empty() {
+            let _ = sink(map(rest));
         }
         return;
     }
@@ -279,7 +275,8 @@ pub fn run_batches<T: Send>(
                 if shard.is_some_and(|s| !s.contains(&r.id)) {
                     return Flow::Continue(());
                 }
-                if let Some(full) = batch.push(r) {
+                let text_bytes = r.text.len();
+                if let Some(full) = batch.push(r, text_bytes) {
                     if !hand_on(full) {
                         return Flow::Break(());
                     }
@@ -401,8 +398,7 @@ mod tests {
         let opts = RunOptions {
             threads: 2,
             batch: 1,
-            batch_bytes: DEFAULT_BATCH_BYTES,
-            shard: None,
+            ..Default::default()
         };
         let waiting = AtomicUsize::new(0);
         let most = AtomicUsize::new(0);
@@ -450,8 +446,7 @@ mod tests {
             let opts = RunOptions {
                 threads: 2,
                 batch: 1,
-                batch_bytes: DEFAULT_BATCH_BYTES,
-                shard: None,
+                ..Default::default()
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 run_batches(
@@ -480,20 +475,23 @@ mod tests {
 
     #[test]
     fn batches_close_at_a_count_or_a_size_of_text() {
-        let report = |n: usize| Report {
-            text: "x".repeat(n),
-            ..Default::default()
-        };
         let mut b = Filling::new(3, 100);
+        let mut push = |n: usize| {
+            let r = Report {
+                text: "x".repeat(n),
+                ..Default::default()
+            };
+            b.push(r, n).map(|v| v.len())
+        };
         // short reports: three to a batch
-        assert!(b.push(report(10)).is_none());
-        assert!(b.push(report(10)).is_none());
-        assert_eq!(b.push(report(10)).map(|v| v.len()), Some(3));
+        assert!(push(10).is_none());
+        assert!(push(10).is_none());
+        assert_eq!(push(10), Some(3));
         // long ones: closed by size
-        assert!(b.push(report(60)).is_none());
-        assert_eq!(b.push(report(60)).map(|v| v.len()), Some(2));
+        assert!(push(60).is_none());
+        assert_eq!(push(60), Some(2));
         // one longer than a batch is a batch of its own
-        assert_eq!(b.push(report(500)).map(|v| v.len()), Some(1));
+        assert_eq!(push(500), Some(1));
         assert!(b.take().is_empty());
     }
 }
