@@ -377,23 +377,20 @@ fn read_file(
             };
             let cap = opts.record_cap();
             let mut dropped = 0;
-            let error = match cap {
-                Some(cap) => match (&mut reader).take(cap as u64).read_to_end(&mut buf) {
-                    // at the cap: the rest is read past, counted, not kept
-                    Ok(_) if buf.len() >= cap => match io::copy(&mut reader, &mut io::sink()) {
+            let kept = cap.map_or(u64::MAX, |c| c as u64);
+            let error = match (&mut reader).take(kept).read_to_end(&mut buf) {
+                // at the cap: the rest is read past, counted, not kept
+                Ok(_) if cap.is_some_and(|c| buf.len() >= c) => {
+                    match io::copy(&mut reader, &mut io::sink()) {
                         Ok(k) => {
                             dropped = k;
                             None
                         }
                         Err(e) => Some(read_error(e, buf.len() as u64)),
-                    },
-                    Ok(_) => None,
-                    Err(e) => Some(read_error(e, buf.len() as u64)),
-                },
-                None => reader
-                    .read_to_end(&mut buf)
-                    .err()
-                    .map(|e| read_error(e, buf.len() as u64)),
+                    }
+                }
+                Ok(_) => None,
+                Err(e) => Some(read_error(e, buf.len() as u64)),
             };
             if dropped > 0 {
                 dropped += cut_partial_char(&mut buf);
@@ -905,10 +902,10 @@ fn read_table(
             }
             Err(e) => {
                 let line = e.position().map(|p| shifted(p.line())).unwrap_or(pos_line);
-                let cut = match rdr.get_ref().cut {
-                    true => Some(cut_row(rdr.get_ref(), at, rdr.position().byte())),
-                    false => None,
-                };
+                let cut = rdr
+                    .get_ref()
+                    .cut
+                    .then(|| cut_row(rdr.get_ref(), at, rdr.position().byte()));
                 let msg = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -1251,11 +1248,7 @@ mod tests {
             format!("id,text\n1,Calcified granuloma.\n2,{pasted}\n3,No calcification.\n"),
         )
         .unwrap();
-        let opts = InputOptions {
-            max_report_bytes: Some(1000),
-            ..Default::default()
-        };
-        let (reports, stats) = read(&p, &opts);
+        let (reports, stats) = read(&p, &small_limit());
         // every report read, the long one marked, its text and size kept
         assert_eq!(reports.len(), 3);
         assert!(reports[0].error.is_none() && reports[2].error.is_none());
@@ -1265,11 +1258,16 @@ mod tests {
         assert_eq!(stats.failed, 1);
         assert!(stats.errors[0].starts_with(&format!("{}:3 (record 2)", p.display())));
         // no limit: read like any other
-        let none = InputOptions {
+        let none = no_limit();
+        assert!(read(&p, &none).0.iter().all(|r| r.error.is_none()));
+    }
+
+    /// No limit on a report's length.
+    fn no_limit() -> InputOptions {
+        InputOptions {
             max_report_bytes: None,
             ..Default::default()
-        };
-        assert!(read(&p, &none).0.iter().all(|r| r.error.is_none()));
+        }
     }
 
     /// 1,000 bytes of report at most: rows are held up to 67,536 bytes.
@@ -1313,10 +1311,7 @@ mod tests {
         assert_eq!(after.text, "Calcified granuloma in the right upper lobe.");
         assert_eq!(after.line, 3 + 5000 + 1);
         // without a limit the row is read whole
-        let none = InputOptions {
-            max_report_bytes: None,
-            ..Default::default()
-        };
+        let none = no_limit();
         let (whole, _) = read(&p, &none);
         assert_eq!(whole[1].text, long.replace("\"\"", "\""));
         assert_eq!(whole[2].line, after.line);
@@ -1347,13 +1342,7 @@ mod tests {
         assert!(e.contains(&format!("row of {} bytes", open.len())), "{e}");
         assert!(reports[1].text.len() <= small_limit().record_cap().unwrap());
         // said as it is without a limit, where the whole rest is read into the row
-        let (whole, _) = read(
-            &p,
-            &InputOptions {
-                max_report_bytes: None,
-                ..Default::default()
-            },
-        );
+        let (whole, _) = read(&p, &no_limit());
         let unterminated = whole[1].error.as_deref().unwrap();
         assert!(unterminated.starts_with("unterminated quote"));
         assert!(e.ends_with(unterminated), "{e}\n{unterminated}");

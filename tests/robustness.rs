@@ -864,15 +864,21 @@ fn rows_read_past_at_the_cap_leave_every_other_row_as_it_was() {
     assert!(cut_rows >= 40, "only {cut_rows} rows over the cap");
 }
 
-#[test]
-fn a_truncated_gzip_names_the_file_and_keeps_what_was_read() {
-    let dir = tempfile::tempdir().unwrap();
+/// A CSV table of `rows` short reports, one calcified granuloma each, ids 0, 1, …
+fn numbered_table(rows: usize) -> String {
     let mut csv = String::from("id,text\n");
-    for i in 0..2000 {
+    for i in 0..rows {
         csv.push_str(&format!(
             "{i},Calcified granuloma number {i} in the right upper lobe.\n"
         ));
     }
+    csv
+}
+
+#[test]
+fn a_truncated_gzip_names_the_file_and_keeps_what_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = numbered_table(2000);
     let gz = gzip(csv.as_bytes());
     let p = dir.path().join("cut.csv.gz");
     std::fs::write(&p, &gz[..gz.len() * 3 / 4]).unwrap();
@@ -924,12 +930,7 @@ fn a_truncated_gzip_names_the_file_and_keeps_what_was_read() {
 fn zstandard_archives_read_like_plain_ones_and_a_cut_one_is_named() {
     let dir = tempfile::tempdir().unwrap();
     // 20,000 rows (1.1 MB): each frame holds several blocks, the unit zstd decodes in
-    let mut csv = String::from("id,text\n");
-    for i in 0..20_000 {
-        csv.push_str(&format!(
-            "{i},Calcified granuloma number {i} in the right upper lobe.\n"
-        ));
-    }
+    let csv = numbered_table(20_000);
     // two frames, as `cat a.zst b.zst` makes: both read
     let (head, tail) = csv.split_at(csv.len() / 2);
     let split = head.rfind('\n').unwrap() + 1;
