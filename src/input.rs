@@ -544,6 +544,23 @@ enum Quoting {
     QuoteInQuoted,
 }
 
+impl Quoting {
+    /// The state after byte `b`, which follows `prev`, in a table separated by `sep`: one byte
+    /// of what [`QuoteTracker::track`] does by memchr.
+    fn after(self, b: u8, prev: u8, sep: u8) -> Quoting {
+        match self {
+            Quoting::Outside if b == b'"' && (prev == sep || prev == b'\n' || prev == b'\r') => {
+                Quoting::Quoted
+            }
+            Quoting::Outside => Quoting::Outside,
+            Quoting::Quoted if b == b'"' => Quoting::QuoteInQuoted,
+            Quoting::Quoted => Quoting::Quoted,
+            Quoting::QuoteInQuoted if b == b'"' => Quoting::Quoted,
+            Quoting::QuoteInQuoted => Quoting::Outside,
+        }
+    }
+}
+
 /// Follows the quoting of the bytes the csv reader consumes. The csv crate reads a quote left
 /// open at the end of a file as one field running to the end, without an error: every row after
 /// it would silently become part of one report. This lets the reader say so. Only quote
@@ -607,24 +624,6 @@ impl<R> QuoteTracker<R> {
         self.closed = 0;
     }
 
-    /// One byte of the quoting state machine (what [`QuoteTracker::track`] does by memchr).
-    fn step(&mut self, b: u8) {
-        self.state = match self.state {
-            Quoting::Outside
-                if b == b'"'
-                    && (self.prev == self.sep || self.prev == b'\n' || self.prev == b'\r') =>
-            {
-                Quoting::Quoted
-            }
-            Quoting::Outside => Quoting::Outside,
-            Quoting::Quoted if b == b'"' => Quoting::QuoteInQuoted,
-            Quoting::Quoted => Quoting::Quoted,
-            Quoting::QuoteInQuoted if b == b'"' => Quoting::Quoted,
-            Quoting::QuoteInQuoted => Quoting::Outside,
-        };
-        self.prev = b;
-    }
-
     fn track(&mut self, bytes: &[u8]) {
         let mut i = 0;
         while i < bytes.len() {
@@ -679,10 +678,10 @@ impl<R: BufRead> QuoteTracker<R> {
                 self.open_at_end = self.state == Quoting::Quoted;
                 break;
             }
-            let avail = avail.to_vec();
             let mut end = None;
             for (i, &b) in avail.iter().enumerate() {
-                self.step(b);
+                self.state = self.state.after(b, self.prev, self.sep);
+                self.prev = b;
                 // a row ends at a line break outside quotes: `\n`, or `\r` as the csv reader
                 // reads it
                 if (b == b'\n' || b == b'\r') && self.state == Quoting::Outside {
@@ -1219,12 +1218,12 @@ mod tests {
                 t.track(c);
             }
             // byte by byte, as a row is read past, gives the same
-            let mut s = QuoteTracker::new(io::empty(), b',');
-            chunks
-                .iter()
-                .flat_map(|c| c.iter())
-                .for_each(|&b| s.step(b));
-            assert_eq!(s.state, t.state, "{chunks:?}");
+            let (mut s, mut prev) = (Quoting::Outside, b'\n');
+            for &b in chunks.iter().flat_map(|c| c.iter()) {
+                s = s.after(b, prev, b',');
+                prev = b;
+            }
+            assert_eq!(s, t.state, "{chunks:?}");
             t.state
         };
         let closed: &[&[u8]] = &[b"1,\"a \"\"b\"\" c\nd\",x\"y\n"];
