@@ -350,55 +350,96 @@ impl Prefilter {
         s.gate || !s.anchors.is_empty()
     }
 
-    /// Gate and anchors of one text, in one scan.
-    pub fn screen(&self, raw: &str) -> Screen {
-        let mut out = Screen::default();
-        let (Some(spaced), Some(plain)) = (&self.spaced, &self.plain) else {
+    /// The screens of many texts ([`Prefilter::screen`] of each), in one scan of their spaced
+    /// copies laid end to end. Reports are short (a few hundred bytes): scanned one by one,
+    /// each is too short to be cut into lanes, or pays a lead-in per lane; laid end to end,
+    /// a batch is cut into lanes once. A word found across two texts' copies is dropped (an
+    /// overlapping scan reports every occurrence whatever precedes it, so those found
+    /// within a text's copy are exactly what a scan of that copy alone finds).
+    pub fn screen_many(&self, texts: &[&str]) -> Vec<Screen> {
+        let mut out = vec![Screen::default(); texts.len()];
+        let Some(spaced) = &self.spaced else {
             return out;
         };
-        let bytes = raw.as_bytes();
+        // where each ASCII text's copy begins in the buffer (its leading space), in order
+        let mut starts: Vec<(usize, usize)> = Vec::with_capacity(texts.len());
         LOWER.with(|buf| {
             let mut buf = buf.borrow_mut();
             buf.clear();
-            if bytes.is_ascii() {
-                // ` text `: offset i of the text is i + 1 of the copy
-                buf.reserve(bytes.len() + 2);
+            buf.reserve(texts.iter().map(|t| t.len() + 2).sum());
+            for (i, t) in texts.iter().enumerate() {
+                let bytes = t.as_bytes();
+                if !bytes.is_ascii() {
+                    out[i] = self.screen_plain(bytes);
+                    continue;
+                }
+                starts.push((buf.len(), i));
                 buf.push(b' ');
                 buf.extend(bytes.iter().map(|&b| spaced_byte(b)));
                 buf.push(b' ');
-                scan_lanes(spaced, &buf, self.max_len, &mut |pid, end| {
-                    let pat = self.info[pid.as_usize()];
-                    if pat.gate {
-                        out.gate = true;
-                        return;
-                    }
-                    // a word that begins with a non-word byte cannot begin at the added space
-                    let start = end - spaced.pattern_len(pid);
-                    if let Some(p) = (start + pat.lead as usize).checked_sub(1) {
-                        out.anchors.push(p);
-                    }
-                });
-            } else {
-                // case folded as normalization folds it (ASCII and Latin-1 capitals)
-                buf.extend(bytes.iter().enumerate().map(|(i, b)| {
-                    match i
-                        .checked_sub(1)
-                        .and_then(|p| crate::text::latin1_capital(bytes, p))
-                    {
-                        Some(lower) => lower,
-                        None => b.to_ascii_lowercase(),
-                    }
-                }));
-                for m in plain.find_overlapping_iter(&buf[..]) {
-                    if self.info[m.pattern().as_usize()].gate {
-                        out.gate = true;
-                    } else if at_word_boundaries(bytes, m.start(), m.end()) {
-                        out.anchors.push(m.start());
-                    }
-                }
             }
+            let total = buf.len();
+            scan_lanes(spaced, &buf, self.max_len, &mut |pid, end| {
+                let start = end - spaced.pattern_len(pid);
+                // the copy the match starts in (` text `: offset j of the text is j + 1 of
+                // its copy), and where that copy ends
+                let k = starts.partition_point(|&(s, _)| s <= start) - 1;
+                let (copy, i) = starts[k];
+                let copy_end = starts.get(k + 1).map_or(total, |&(s, _)| s);
+                if end > copy_end {
+                    return;
+                }
+                let pat = self.info[pid.as_usize()];
+                if pat.gate {
+                    out[i].gate = true;
+                    return;
+                }
+                // a word that begins with a non-word byte cannot begin at the added space
+                if let Some(p) = (start - copy + pat.lead as usize).checked_sub(1) {
+                    out[i].anchors.push(p);
+                }
+            });
         });
-        // overlapping matches come in order of their ends
+        for s in &mut out {
+            s.anchors.sort_unstable();
+            s.anchors.dedup();
+        }
+        out
+    }
+
+    /// Gate and anchors of one text, in one scan.
+    pub fn screen(&self, raw: &str) -> Screen {
+        self.screen_many(&[raw]).pop().unwrap_or_default()
+    }
+
+    /// [`Prefilter::screen`] of text that is not ASCII: the plain words, case folded as
+    /// normalization folds it, each anchor match checked for word boundaries.
+    fn screen_plain(&self, bytes: &[u8]) -> Screen {
+        let mut out = Screen::default();
+        let Some(plain) = &self.plain else {
+            return out;
+        };
+        // case folded as normalization folds it (ASCII and Latin-1 capitals)
+        let folded: Vec<u8> = bytes
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                match i
+                    .checked_sub(1)
+                    .and_then(|p| crate::text::latin1_capital(bytes, p))
+                {
+                    Some(lower) => lower,
+                    None => b.to_ascii_lowercase(),
+                }
+            })
+            .collect();
+        for m in plain.find_overlapping_iter(&folded[..]) {
+            if self.info[m.pattern().as_usize()].gate {
+                out.gate = true;
+            } else if at_word_boundaries(bytes, m.start(), m.end()) {
+                out.anchors.push(m.start());
+            }
+        }
         out.anchors.sort_unstable();
         out.anchors.dedup();
         out
@@ -527,5 +568,36 @@ mod tests {
             let words = t.matches("granuloma").count() + t.matches(" P ").count();
             assert_eq!(lanes.anchors.len(), words + t.matches("Ca ").count());
         }
+    }
+
+    #[test]
+    fn a_batch_screened_at_once_gets_what_each_report_gets_alone() {
+        let p = Prefilter::new(["calcified", "25-oh"], ["granuloma", "p", "ca", "(a)"]);
+        // words cut across two reports must not be found: "calci" + "fied", "25" + "-oh"
+        let texts = [
+            "Calcified granuloma.",
+            "calci",
+            "fied granuloma p",
+            "",
+            "Ca 9.1 mg/dL, 25",
+            "-oh vitamin D. (a) Granulomas",
+            "Granulome calcifié, P 4.1, CA",
+            "p",
+            "granuloma",
+            &"The lungs are clear. Ca 9.1. ".repeat(50),
+            "(a)",
+            "Calcified",
+        ];
+        for n in 0..=texts.len() {
+            let batch: Vec<&str> = texts[..n].to_vec();
+            let one_by_one: Vec<Screen> = batch.iter().map(|t| p.screen(t)).collect();
+            assert_eq!(p.screen_many(&batch), one_by_one, "first {n} texts");
+        }
+        assert!(!p.screen_many(&["calci", "fied"])[0].gate);
+        assert!(!p.screen_many(&["calci", "fied"])[1].gate);
+        assert_eq!(
+            p.screen_many(&["x", "Calcified granuloma"])[1].anchors,
+            vec![10]
+        );
     }
 }

@@ -5,7 +5,7 @@
 use crate::clinical::LabReader;
 use crate::context::{Assertion, ContextEngine};
 use crate::lexicon::{Category, Lexicon, TargetAssert};
-use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter};
+use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter, Screen};
 use crate::model::{Condition, Mention, Report, ReportResult, Status, TriggerHit};
 use crate::recommend::Recommender;
 use crate::section::SectionIndex;
@@ -550,7 +550,7 @@ impl Engine {
 
     /// Run the whole pipeline on one report.
     pub fn process(&self, report: &Report) -> ReportResult {
-        let mut r = self.process_with_source(report, report.source.clone());
+        let mut r = self.process_with_source(report, report.source.clone(), None);
         r.report_id = report.id.clone();
         r
     }
@@ -565,15 +565,48 @@ impl Engine {
     /// [`Engine::process_owned`] for a report whose text is freed later, with the rest of its
     /// batch: its id and provenance move into the result, and are left empty.
     pub fn process_taking(&self, report: &mut Report) -> ReportResult {
+        self.process_screened(report, None)
+    }
+
+    /// [`Engine::process_taking`] of every report of a batch, in order. The first stage scans
+    /// the batch's texts in one go ([`Prefilter::screen_many`]): most reports are a few
+    /// hundred bytes, too short for the scan to run its lanes in step within one.
+    pub fn process_batch_taking(&self, reports: &mut [Report]) -> Vec<ReportResult> {
+        let texts: Vec<&str> = reports
+            .iter()
+            .map(|r| {
+                if r.error.is_none() && r.text.len() <= u32::MAX as usize {
+                    r.text.as_str()
+                } else {
+                    ""
+                }
+            })
+            .collect();
+        let screens = self.active_screen().screen_many(&texts);
+        drop(texts);
+        reports
+            .iter_mut()
+            .zip(screens)
+            .map(|(r, screen)| self.process_screened(r, Some(screen)))
+            .collect()
+    }
+
+    /// [`Engine::process_taking`], with the report's screen when it is already known.
+    fn process_screened(&self, report: &mut Report, screen: Option<Screen>) -> ReportResult {
         let source = std::mem::take(&mut report.source);
-        let mut r = self.process_with_source(report, source);
+        let mut r = self.process_with_source(report, source, screen);
         r.report_id = std::mem::take(&mut report.id);
         r
     }
 
     /// The result of `report` with `source` as its provenance, without its `report_id` (the
-    /// caller's to fill).
-    fn process_with_source(&self, report: &Report, source: std::sync::Arc<str>) -> ReportResult {
+    /// caller's to fill). `screen`: the first stage's, if already done.
+    fn process_with_source(
+        &self,
+        report: &Report,
+        source: std::sync::Arc<str>,
+        screen: Option<Screen>,
+    ) -> ReportResult {
         let mut r = ReportResult {
             source,
             line: report.line,
@@ -593,7 +626,7 @@ impl Engine {
         if r.error.is_some() {
             return r;
         }
-        let screen = self.active_screen().screen(&report.text);
+        let screen = screen.unwrap_or_else(|| self.active_screen().screen(&report.text));
         if !screen.gate {
             return r;
         }
@@ -694,6 +727,50 @@ mod tests {
         let back = without.with_recommendations(true);
         assert!(back.may_match(&advice.text));
         assert_eq!(back.process(&advice).recommendations.len(), 1);
+    }
+
+    #[test]
+    fn a_batch_processed_at_once_gives_each_report_what_it_gets_alone() {
+        let e = engine();
+        let texts = [
+            "FINDINGS: Calcified granuloma in the right upper lobe.",
+            "The lungs are clear. No pleural effusion.",
+            "IMPRESSION: No renal calculi. Calcium 11.2 mg/dL; recommend PTH.",
+            "",
+            "Granulome calcifié du lobe supérieur droit. Nephrocalcinosis.",
+            "calci",
+            "fied granuloma",
+            "Mild coronary artery calcification. Follow-up CT in 12 months.",
+        ];
+        let mut batch: Vec<Report> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Report {
+                id: format!("r{i}"),
+                source: "batch.csv".into(),
+                line: i as u64 + 2,
+                ..report(t)
+            })
+            .collect();
+        // a report that could not be read keeps its error and is not analysed
+        batch[7].error = Some("unterminated quote".into());
+        let alone: Vec<String> = batch
+            .iter()
+            .map(|r| format!("{:?}", e.process(r)))
+            .collect();
+        let together: Vec<String> = e
+            .process_batch_taking(&mut batch)
+            .iter()
+            .map(|r| format!("{r:?}"))
+            .collect();
+        assert_eq!(together, alone);
+        assert!(alone[0].contains("mention_id") && alone[0].contains("granuloma"));
+        assert!(alone[7].contains("unterminated quote"));
+        assert!(
+            !alone[6].contains("mention_id"),
+            "no word across two reports: {}",
+            alone[6]
+        );
     }
 
     #[test]

@@ -118,8 +118,7 @@ impl Default for RunOptions {
     }
 }
 
-/// A batch being filled (of reports, or of their results where one thread does everything):
-/// closed at `max` items or `max_bytes` of report text.
+/// A batch of reports being filled: closed at `max` items or `max_bytes` of report text.
 struct Filling<T> {
     items: Vec<T>,
     bytes: usize,
@@ -216,15 +215,15 @@ pub fn run_batches<T: Send>(
                 return Flow::Continue(());
             }
             let text_bytes = r.text.len();
-            if let Some(full) = batch.push(engine.process_owned(r), text_bytes) {
-                flow = sink(map(full));
+            if let Some(mut full) = batch.push(r, text_bytes) {
+                flow = sink(map(engine.process_batch_taking(&mut full)));
                 return flow;
             }
             Flow::Continue(())
         });
-        let rest = batch.take();
+        let mut rest = batch.take();
         if flow.is_continue() && !rest.is_empty() {
-            let _ = sink(map(rest));
+            let _ = sink(map(engine.process_batch_taking(&mut rest)));
         }
         return;
     }
@@ -305,10 +304,7 @@ pub fn run_batches<T: Send>(
                 // would never come, and the run would hang instead of failing.
                 let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut reports = reports;
-                    let results: Vec<ReportResult> = reports
-                        .iter_mut()
-                        .map(|r| engine.process_taking(r))
-                        .collect();
+                    let results = engine.process_batch_taking(&mut reports);
                     drop(reports);
                     map(results)
                 }));
