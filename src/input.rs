@@ -222,6 +222,9 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// The buffer an input is read through (and, for a compressed one, decompressed through).
+const READ_BUFFER: usize = 1 << 16;
+
 /// Open a path (or `-` for stdin) for reading, decompressing `.gz` and `.zst`. `counter` counts
 /// the bytes read from disk (the compressed size).
 pub fn open(
@@ -235,7 +238,7 @@ pub fn open(
         Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
     };
     let counted = BufReader::with_capacity(
-        1 << 16,
+        READ_BUFFER,
         Counting {
             inner: raw,
             count: counter.clone(),
@@ -244,11 +247,11 @@ pub fn open(
     Ok(match compression {
         Compression::None => Box::new(counted),
         Compression::Gzip => Box::new(BufReader::with_capacity(
-            1 << 16,
+            READ_BUFFER,
             flate2::read::MultiGzDecoder::new(counted),
         )),
         Compression::Zstd => Box::new(BufReader::with_capacity(
-            1 << 16,
+            READ_BUFFER,
             zstd::stream::read::Decoder::with_buffer(counted).map_err(|e| Error::io(path, e))?,
         )),
     })

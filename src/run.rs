@@ -188,6 +188,24 @@ pub fn run_batches<T: Send>(
     map: &(dyn Fn(Vec<ReportResult>) -> T + Sync),
     sink: &mut dyn FnMut(T) -> Flow,
 ) {
+    run_batches_at(engine, inputs, opts, stats, counter, map, &mut |t, _| {
+        sink(t)
+    });
+}
+
+/// Like [`run_batches`], and `sink` is also told how many input bytes had been read (the
+/// `counter`) when each batch was closed: how far through its input the run was, the same
+/// whatever the number of threads.
+pub fn run_batches_at<T: Send>(
+    engine: &Engine,
+    inputs: &Inputs,
+    opts: &RunOptions,
+    stats: &mut ReadStats,
+    counter: &Arc<AtomicU64>,
+    map: &(dyn Fn(Vec<ReportResult>) -> T + Sync),
+    sink: &mut dyn FnMut(T, u64) -> Flow,
+) {
+    let read = || counter.load(std::sync::atomic::Ordering::Relaxed);
     if inputs.example {
         let r = Report {
             id: "example".into(),
@@ -199,7 +217,7 @@ pub fn run_batches<T: Send>(
         };
         stats.reports += 1;
         stats.bytes += r.bytes();
-        let _ = sink(map(vec![engine.process(&r)]));
+        let _ = sink(map(vec![engine.process(&r)]), 0);
         return;
     }
     let threads = opts.threads.max(1);
@@ -216,14 +234,16 @@ pub fn run_batches<T: Send>(
             }
             let text_bytes = r.text.len();
             if let Some(mut full) = batch.push(r, text_bytes) {
-                flow = sink(map(engine.process_batch_taking(&mut full)));
+                let at = read();
+                flow = sink(map(engine.process_batch_taking(&mut full)), at);
                 return flow;
             }
             Flow::Continue(())
         });
         let mut rest = batch.take();
         if flow.is_continue() && !rest.is_empty() {
-            let _ = sink(map(engine.process_batch_taking(&mut rest)));
+            let at = read();
+            let _ = sink(map(engine.process_batch_taking(&mut rest)), at);
         }
         return;
     }
@@ -246,9 +266,10 @@ pub fn run_batches<T: Send>(
     for _ in 0..in_flight {
         let _ = permit_tx.send(());
     }
-    let (batch_tx, batch_rx) = sync_channel::<(u64, Vec<Report>)>(threads * 2);
+    // batches go with their number and the bytes read when they were closed
+    let (batch_tx, batch_rx) = sync_channel::<(u64, u64, Vec<Report>)>(threads * 2);
     let batch_rx = Arc::new(std::sync::Mutex::new(batch_rx));
-    let (res_tx, res_rx) = sync_channel::<(u64, std::thread::Result<T>)>(in_flight);
+    let (res_tx, res_rx) = sync_channel::<(u64, u64, std::thread::Result<T>)>(in_flight);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::scope(|scope| {
         let reader_stop = stop.clone();
@@ -263,7 +284,7 @@ pub fn run_batches<T: Send>(
             let mut hand_on = |reports: Vec<Report>| -> bool {
                 if permit_rx.recv().is_err()
                     || reader_stop.load(std::sync::atomic::Ordering::Relaxed)
-                    || batch_tx.send((seq, reports)).is_err()
+                    || batch_tx.send((seq, read(), reports)).is_err()
                 {
                     return false;
                 }
@@ -293,7 +314,9 @@ pub fn run_batches<T: Send>(
             let tx = res_tx.clone();
             scope.spawn(move || loop {
                 let next = rx.lock().map(|g| g.recv());
-                let Ok(Ok((seq, reports))) = next else { break };
+                let Ok(Ok((seq, at, reports))) = next else {
+                    break;
+                };
                 // The texts stay, and the batch is freed at once: freeing the reader's reports one
                 // by one between the worker's own allocations cost `-j2` a quarter more CPU
                 // (measured with glibc's allocator, chunks from another thread's arena). Ids and
@@ -309,24 +332,24 @@ pub fn run_batches<T: Send>(
                     map(results)
                 }));
                 let failed = out.is_err();
-                if tx.send((seq, out)).is_err() || failed {
+                if tx.send((seq, at, out)).is_err() || failed {
                     break;
                 }
             });
         }
         drop(res_tx);
-        let mut pending: BTreeMap<u64, T> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, (u64, T)> = BTreeMap::new();
         let mut next = 0u64;
         let mut permits = Some(permit_tx);
-        for (seq, out) in res_rx.iter() {
+        for (seq, at, out) in res_rx.iter() {
             // re-raised here, the panic drops the permits and channels on its way out, so the
             // reader and the other workers stop, and the scope then passes it on
             let out = out.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            pending.insert(seq, out);
-            while let Some(out) = pending.remove(&next) {
+            pending.insert(seq, (at, out));
+            while let Some((at, out)) = pending.remove(&next) {
                 next += 1;
                 let Some(tx) = &permits else { continue };
-                if sink(out).is_break() {
+                if sink(out, at).is_break() {
                     stop.store(true, std::sync::atomic::Ordering::Relaxed);
                     // no more permits: a reader waiting for one stops
                     permits = None;

@@ -508,3 +508,61 @@ fn mentions_are_written_as_reports_are() {
     let m = read_parquet(&out.join("mentions.parquet"));
     assert_eq!(m.height(), 100);
 }
+
+#[test]
+fn row_groups_shorten_towards_the_end_of_the_input_the_same_at_any_thread_count() {
+    // What is pending when the input ends is written after the workers are done, on one
+    // core: near the end, row groups are cut early, so the last is short.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.csv");
+    let mut w = csv::Writer::from_path(&input).unwrap();
+    w.write_record(["report_id", "text"]).unwrap();
+    for i in 0..3600 {
+        let text = if i % 5 == 0 {
+            "FINDINGS: Coarse calcification of the pancreas. Borderline splenomegaly. \
+             IMPRESSION: Findings of chronic pancreatitis; no acute abnormality."
+        } else {
+            "FINDINGS: The liver, spleen and pancreas are unremarkable. No free fluid. \
+             IMPRESSION: No acute abnormality of the abdomen or pelvis."
+        };
+        // long enough that a row group is many times what the reader reads at once
+        w.write_record([format!("r{i:05}"), text.repeat(4)])
+            .unwrap();
+    }
+    w.flush().unwrap();
+    let run = |threads: &str| {
+        let out = dir.path().join(format!("out-j{threads}"));
+        mine(&[
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--batch",
+            "100",
+            "--row-group",
+            "1000",
+            "-j",
+            threads,
+            "-q",
+        ]);
+        out
+    };
+    let (one, two) = (run("1"), run("2"));
+    let groups = row_groups(&one.join("reports.parquet"));
+    assert_eq!(groups.iter().sum::<usize>(), 3600);
+    assert!(groups.iter().all(|&g| g <= 1000), "{groups:?}");
+    // gathered up to 1000 rows only, the last group would be 600 rows; cut early, the groups
+    // before it shrink, and it holds about what the reader reads ahead (64 KiB)
+    assert_eq!(groups[..2], [1000, 1000], "{groups:?}");
+    let (last, cut) = groups[2..].split_last().unwrap();
+    assert!(cut.windows(2).all(|w| w[1] <= w[0]), "{groups:?}");
+    assert!(*last <= 200, "{groups:?}");
+    // the same files, byte for byte, whatever the number of threads
+    for table in ["reports.parquet", "mentions.parquet"] {
+        assert_eq!(
+            std::fs::read(one.join(table)).unwrap(),
+            std::fs::read(two.join(table)).unwrap(),
+            "{table}"
+        );
+    }
+    assert_eq!(read_parquet(&one.join("reports.parquet")).height(), 3600);
+}
