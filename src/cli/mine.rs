@@ -76,7 +76,8 @@ pub struct MineArgs {
     // at -j2 (a shorter last batch, less in flight), the same at -j1, lower peak RSS.
     #[arg(long, value_name = "N", default_value_t = 4096)]
     pub batch: usize,
-    /// Rows per Parquet row group (batches are gathered up to this many rows).
+    /// Rows per Parquet row group (batches are gathered up to this many rows; near the end of
+    /// the input, row groups are cut shorter).
     #[arg(long, value_name = "N", default_value_t = 65536)]
     pub row_group: usize,
     /// Only read the inputs and split them into reports, writing nothing: the parse-only floor
