@@ -156,37 +156,45 @@ pub struct Screen {
     pub anchors: Vec<usize>,
 }
 
-/// Every match of `dfa` (standard semantics, overlapping) in `hay`: `found(pattern, end)`, in
-/// no particular order.
+/// Every match of `dfa` (standard semantics, overlapping) in `hay`: `found(pattern, end, lane)`,
+/// in order of their ends within each of the (up to four) lanes, the lanes interleaved.
 ///
 /// A DFA scan is a chain of dependent table loads, one per byte, so it runs at the latency of
 /// a cache hit rather than at the speed the core could go. The text is cut into four
 /// pieces scanned in lockstep, whose loads overlap.
 /// Each piece after the first starts `max_len - 1` bytes early, so that the automaton is in the
 /// right state where the piece begins, and reports only matches that end inside it.
-fn scan_lanes(dfa: &DFA, hay: &[u8], max_len: usize, found: &mut dyn FnMut(PatternID, usize)) {
+fn scan_lanes(
+    dfa: &DFA,
+    hay: &[u8],
+    max_len: usize,
+    found: &mut dyn FnMut(PatternID, usize, usize),
+) {
     let start = dfa
         .start_state(Anchored::No)
         .expect("the prefilter DFA is built for unanchored search (the default start kind)");
-    // the matches of the state reached after hay[i], in a piece that begins at `from`
-    let mut report = |sid: StateID, i: usize, from: usize| {
+    // the matches of the state reached after hay[i], in lane `lane`, whose piece begins at
+    // `from`
+    let mut report = |sid: StateID, i: usize, from: usize, lane: usize| {
         if dfa.is_match(sid) && i >= from {
             for k in 0..dfa.match_len(sid) {
-                found(dfa.match_pattern(sid, k), i + 1);
+                found(dfa.match_pattern(sid, k), i + 1, lane);
             }
         }
     };
     // one lane: scan hay[at..to] from the start state
-    let single =
-        |at: usize, to: usize, from: usize, report: &mut dyn FnMut(StateID, usize, usize)| {
-            let mut sid = start;
-            for (i, &b) in hay[at..to].iter().enumerate() {
-                sid = dfa.next_state(Anchored::No, sid, b);
-                if dfa.is_special(sid) {
-                    report(sid, at + i, from);
-                }
+    let single = |at: usize,
+                  to: usize,
+                  from: usize,
+                  report: &mut dyn FnMut(StateID, usize, usize, usize)| {
+        let mut sid = start;
+        for (i, &b) in hay[at..to].iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) {
+                report(sid, at + i, from, 0);
             }
-        };
+        }
+    };
     let piece = hay.len() / 4;
     let back = max_len.saturating_sub(1);
     if piece < 2 * back.max(16) {
@@ -213,7 +221,7 @@ fn scan_lanes(dfa: &DFA, hay: &[u8], max_len: usize, found: &mut dyn FnMut(Patte
         if dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) {
             for (k, s) in [s0, s1, s2, s3].into_iter().enumerate() {
                 if dfa.is_special(s) {
-                    report(s, at[k] + i, from[k]);
+                    report(s, at[k] + i, from[k], k);
                 }
             }
         }
@@ -223,7 +231,7 @@ fn scan_lanes(dfa: &DFA, hay: &[u8], max_len: usize, found: &mut dyn FnMut(Patte
         for (i, &b) in hay[at[k] + steps..to[k]].iter().enumerate() {
             sid = dfa.next_state(Anchored::No, sid, b);
             if dfa.is_special(sid) {
-                report(sid, at[k] + steps + i, from[k]);
+                report(sid, at[k] + steps + i, from[k], k);
             }
         }
     }
@@ -378,15 +386,19 @@ impl Prefilter {
                 buf.extend(bytes.iter().map(|&b| spaced_byte(b)));
                 buf.push(b' ');
             }
-            let total = buf.len();
-            scan_lanes(spaced, &buf, self.max_len, &mut |pid, end| {
+            // per lane, the copy its last match ended in: a lane's matches come in order of
+            // their ends, so finding the copy a match ends in only ever moves forward
+            let mut cursor = [0usize; 4];
+            scan_lanes(spaced, &buf, self.max_len, &mut |pid, end, lane| {
                 let start = end - spaced.pattern_len(pid);
-                // the copy the match starts in (` text `: offset j of the text is j + 1 of
-                // its copy), and where that copy ends
-                let k = starts.partition_point(|&(s, _)| s <= start) - 1;
-                let (copy, i) = starts[k];
-                let copy_end = starts.get(k + 1).map_or(total, |&(s, _)| s);
-                if end > copy_end {
+                // the copy the match ends in (` text `: offset j of the text is j + 1 of its
+                // copy); a match that begins in an earlier copy spans two texts
+                let k = &mut cursor[lane];
+                while starts.get(*k + 1).is_some_and(|&(s, _)| s < end) {
+                    *k += 1;
+                }
+                let (copy, i) = starts[*k];
+                if start < copy {
                     return;
                 }
                 let pat = self.info[pid.as_usize()];
