@@ -346,9 +346,11 @@ pub fn run(a: MineArgs) -> Result<u8> {
                 // threads. Only after a first row group: the reader reads ahead (64 KiB at a
                 // time), and has read all of a small input by its first batch.
                 let full = reports_out.write(f.reports)?;
+                // (an input that grew while being read, past the size it had: no cuts)
                 let near_end = cut_at > 0
                     && progress_total
-                        .is_some_and(|total| total.saturating_sub(read) < read - cut_at);
+                        .and_then(|total| total.checked_sub(read))
+                        .is_some_and(|left| left < read - cut_at);
                 if near_end && !full && reports_out.pending() > 0 {
                     reports_out.flush()?;
                 }
