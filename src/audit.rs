@@ -261,7 +261,7 @@ pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
 }
 
 /// The audit table as Polars frames (`audit --format parquet`): [`crate::frame::FrameBuilder`]
-/// takes the audit columns with their kinds from [`AuditField`], as it takes the mine tables.
+/// takes the audit columns with their kinds from [`crate::schema::AuditField`], as it takes the mine tables.
 impl crate::frame::Field<ReportResult> for crate::schema::AuditField {
     fn name(self) -> &'static str {
         crate::schema::AuditField::name(self)
