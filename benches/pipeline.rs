@@ -1,6 +1,6 @@
 //! Micro-benchmarks of the hot path (`cargo bench --bench pipeline`): one report through the
-//! engine (with and without a calcification, so the prefilter path shows), and a batch of
-//! results into Polars frames. End-to-end throughput against the parse-only floor is measured
+//! engine (with and without a calcification, so the prefilter path shows), a batch of reports
+//! through it as `mine`'s workers process them, and a batch of results into Polars frames. End-to-end throughput against the parse-only floor is measured
 //! by `scripts/bench`, on a generated corpus.
 
 use calcmine::frame::FrameBuilder;
@@ -44,6 +44,33 @@ fn process(bencher: divan::Bencher, which: &str) {
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
         .bench(|| e.process(divan::black_box(&r)));
+}
+
+/// A batch as the workers process it (`Engine::process_batch_taking`: one first-stage scan for
+/// the batch), one report in four with a target, against the same reports one at a time.
+#[divan::bench(args = ["batch", "one_by_one"])]
+fn batch_of_1000_reports(bencher: divan::Bencher, how: &str) {
+    let e = engine();
+    let texts: Vec<&str> = (0..1000)
+        .map(|i| {
+            if i % 4 == 0 {
+                WITH_TARGET
+            } else {
+                WITHOUT_TARGET
+            }
+        })
+        .collect();
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes))
+        .with_inputs(|| texts.iter().map(|t| report(t)).collect::<Vec<Report>>())
+        .bench_local_values(|mut reports| {
+            if how == "batch" {
+                e.process_batch_taking(&mut reports)
+            } else {
+                reports.iter_mut().map(|r| e.process_taking(r)).collect()
+            }
+        });
 }
 
 #[divan::bench]
