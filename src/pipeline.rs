@@ -116,6 +116,9 @@ pub struct Engine {
     /// 15 ms instead of 28 (medians of 21 runs). Compiling them ahead on a thread of their own
     /// was measured too: 18 ms without a lab, 28 instead of 31 with one.
     labs: std::sync::OnceLock<LabReader>,
+    /// Stop after the first stage: every report is screened, none is analysed (see
+    /// [`Engine::screen_only`]).
+    screen_only: bool,
 }
 
 /// The words of the first stage's screen, derived from the lexicon (see `Engine::screen`).
@@ -322,6 +325,7 @@ impl Engine {
             recommend,
             linker,
             labs: std::sync::OnceLock::new(),
+            screen_only: false,
             phrases,
             lexicon,
         }
@@ -391,6 +395,16 @@ impl Engine {
             self.screen = self.screen_words.prefilter(on);
             self.recommend = on;
         }
+        self
+    }
+
+    /// Stop every report after the first stage (`on`): each is read, split and screened, and
+    /// comes out as a report that names nothing, analysed by no later stage. Not for results:
+    /// it measures what reading, screening and writing cost on their own, the ceiling that no
+    /// amount of speed in the analysis can lift a run above (`mine --screen-only`,
+    /// `scripts/bench`).
+    pub fn screen_only(mut self, on: bool) -> Engine {
+        self.screen_only = on;
         self
     }
 
@@ -627,7 +641,7 @@ impl Engine {
             return r;
         }
         let screen = screen.unwrap_or_else(|| self.active_screen().screen(&report.text));
-        if !screen.gate {
+        if !screen.gate || self.screen_only {
             return r;
         }
         if screen.anchors.is_empty() {

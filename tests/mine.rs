@@ -213,6 +213,44 @@ fn every_report_appears_failures_included() {
 }
 
 #[test]
+fn screen_only_writes_every_report_as_if_it_named_nothing() {
+    // the benchmark ceiling: the same reading and the same tables, no analysis; a run made
+    // this way says so in run.json, so its tables are not taken for results
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.csv");
+    write_reports(&input, 50);
+    let full = dir.path().join("full");
+    let screened = dir.path().join("screened");
+    mine(&[
+        "-q",
+        "--out",
+        full.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    mine(&[
+        "-q",
+        "--screen-only",
+        "--out",
+        screened.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    let f = read_parquet(&full.join("reports.parquet"));
+    let s = read_parquet(&screened.join("reports.parquet"));
+    assert!(f.column("n_mentions").unwrap().i64().unwrap().sum() > Some(0));
+    assert_eq!(s.height(), 50, "every report has its row");
+    assert_eq!(s.get_column_names(), f.get_column_names());
+    assert_eq!(
+        s.column("n_mentions").unwrap().i64().unwrap().sum(),
+        Some(0)
+    );
+    assert_eq!(read_parquet(&screened.join("mentions.parquet")).height(), 0);
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(screened.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["screen_only"], true);
+    assert_eq!(run["counts"]["mentions_written"], 0);
+}
+
+#[test]
 fn a_whole_archive_pasted_into_one_field_fails_alone() {
     // a field holding a whole export (1.2 MB) is over the default 1 MiB limit: named, kept
     // as a failed row, the reports around it read as usual

@@ -25,6 +25,11 @@ pub struct ExtractArgs {
     pub lexicon: LexiconArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Read, split and screen every report (the first stage) and analyse none, so no row is
+    /// written: what reading and screening cost, which benchmarks compare with. Not for
+    /// results.
+    #[arg(long)]
+    pub screen_only: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -42,7 +47,7 @@ struct Batch {
 pub fn run(a: ExtractArgs) -> Result<u8> {
     let started = Instant::now();
     // mentions only: no recommendation stage, so reports without a target word are skipped
-    let engine = Engine::without_recommendations(a.lexicon.load()?);
+    let engine = Engine::without_recommendations(a.lexicon.load()?).screen_only(a.screen_only);
     let fields = MentionField::columns(a.output.no_text);
     let sink = Sink::open(a.output.output.as_deref())?;
     let mut out = TableWriter::new(
@@ -110,7 +115,10 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
     let errors = report_stats(
         &stats,
         a.run.quiet,
-        &format!(", {mentions} mentions ({present} present), {flagged} flagged"),
+        &format!(
+            ", {mentions} mentions ({present} present), {flagged} flagged{}",
+            if a.screen_only { " (screen only)" } else { "" }
+        ),
         started.elapsed().as_secs_f64(),
     );
     Ok(if errors {

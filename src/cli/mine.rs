@@ -84,6 +84,11 @@ pub struct MineArgs {
     /// that benchmarks compare end-to-end throughput with.
     #[arg(long)]
     pub parse_only: bool,
+    /// Read, split and screen every report (the first stage), analyse none, and write the
+    /// tables as if no report named anything: the ceiling of this design on this input,
+    /// which benchmarks compare with. Not for results.
+    #[arg(long, conflicts_with = "parse_only")]
+    pub screen_only: bool,
     /// Print the columns of the mentions and reports tables with their types (JSON) and exit.
     #[arg(long)]
     pub print_schema: bool,
@@ -291,7 +296,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
         .clone()
         .ok_or_else(|| super::usage("mine needs --out DIR"))?;
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-    let engine = Engine::new(a.lexicon.load()?);
+    let engine = Engine::new(a.lexicon.load()?).screen_only(a.screen_only);
     let ext = a.format.ext();
     let mentions_path = out.join(format!("mentions.{ext}"));
     let reports_path = out.join(format!("reports.{ext}"));
@@ -416,6 +421,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
         "inputs": if inputs.example { vec!["<example>".to_string()] } else { inputs.paths.iter().map(|p| p.display().to_string()).collect() },
         "format": ext,
         "no_text": a.no_text,
+        "screen_only": a.screen_only,
         "shard": a.shard.map(|s| s.to_string()),
         "threads": opts.threads,
         "batch": batch,
@@ -456,8 +462,11 @@ pub fn run(a: MineArgs) -> Result<u8> {
         &stats,
         a.run.quiet,
         &format!(
-            ", {} mentions ({} present), {} flagged",
-            counts.mentions, counts.present, counts.flagged
+            ", {} mentions ({} present), {} flagged{}",
+            counts.mentions,
+            counts.present,
+            counts.flagged,
+            if a.screen_only { " (screen only)" } else { "" }
         ),
         secs,
     );
