@@ -500,3 +500,23 @@ fn exclusions_are_not_calcifications() {
     assert!(r.iter().all(|m| m["term"] == "noncalcified"), "{r:?}");
     assert_eq!(r.len(), 2);
 }
+
+#[test]
+fn screen_only_reads_every_report_and_finds_nothing() {
+    // the benchmark row that measures reading and the first stage alone: the report below has
+    // a present calcification, which a real run finds and a screen-only run must not
+    let text = "report_id,text\nr1,Coronary artery calcification.\nr2,The lungs are clear.\n";
+    let full = calcmine()
+        .args(["extract", "--input-format", "csv"])
+        .write_stdin(text)
+        .assert()
+        .code(0);
+    assert_eq!(rows(&full.get_output().stdout).len(), 1);
+    calcmine()
+        .args(["extract", "--input-format", "csv", "--screen-only"])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("calcification").not())
+        .stderr(contains("2 reports read").and(contains("(screen only)")));
+}
