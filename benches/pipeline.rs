@@ -3,9 +3,9 @@
 //! through it as `mine`'s workers process them, and a batch of results into Polars frames. End-to-end throughput against the parse-only floor is measured
 //! by `scripts/bench`, on a generated corpus.
 
-use calcmine::frame::FrameBuilder;
 use calcmine::model::{Mention, Report, ReportResult};
-use calcmine::schema::{MentionField, ReportField};
+use calcmine::output::frame::FrameBuilder;
+use calcmine::output::schema::{MentionField, ReportField};
 use calcmine::{Engine, Lexicon};
 
 fn main() {

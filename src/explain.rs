@@ -9,8 +9,8 @@
 
 use std::fmt::Write as _;
 
-use crate::lexicon::Lexicon;
-use crate::model::{Report, ReportResult, Status};
+use calcmine_core::lexicon::Lexicon;
+use calcmine_core::model::{Report, ReportResult, Status};
 
 /// ANSI styles; none of them changes the text, so the plain text is recoverable.
 mod ansi {
@@ -238,12 +238,12 @@ pub fn explain_with(
     } else {
         let _ = writeln!(s, "recommendations: none");
     }
-    // the clinical context the work-up rules read (TAXONOMY.md §7), as the reports table has it
+    // the clinical context the work-up rules read (docs/taxonomy.md §7), as the reports table has it
     for field in [
-        crate::schema::ReportField::Labs,
-        crate::schema::ReportField::Conditions,
+        crate::output::schema::ReportField::Labs,
+        crate::output::schema::ReportField::Conditions,
     ] {
-        if let crate::schema::Val::List(v) = field.value(r) {
+        if let crate::output::schema::Val::List(v) = field.value(r) {
             if !v.is_empty() {
                 let _ = writeln!(s, "{}: {}", field.name(), v.join(", "));
             }
@@ -260,7 +260,11 @@ pub fn explain_with(
         }
     );
     if r.metabolic_workup {
-        let _ = write!(s, ", audit outcome {}", crate::audit::outcome(r).as_str());
+        let _ = write!(
+            s,
+            ", audit outcome {}",
+            calcmine_core::audit::outcome(r).as_str()
+        );
     }
     let _ = writeln!(s);
     for w in &r.workup_reasons {
@@ -284,7 +288,7 @@ pub fn explain_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::Engine;
+    use calcmine_core::pipeline::Engine;
 
     #[test]
     fn plain_markers_show_mentions_triggers_and_recommendations() {
@@ -308,8 +312,8 @@ mod tests {
 #[cfg(test)]
 mod workup_tests {
     use super::*;
-    use crate::model::WorkupReason;
-    use crate::pipeline::Engine;
+    use calcmine_core::model::WorkupReason;
+    use calcmine_core::pipeline::Engine;
 
     #[test]
     fn mentions_show_the_rules_their_sentence_fired() {
@@ -340,7 +344,7 @@ mod workup_tests {
         );
         assert!(text.contains("imaging_followup in 180 days"), "{text}");
 
-        r.labs.push(crate::model::LabValue {
+        r.labs.push(calcmine_core::model::LabValue {
             name: "calcium".into(),
             value: Some(11.2),
             unit: "mg/dL".into(),

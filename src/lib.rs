@@ -1,35 +1,21 @@
 //! calcmine: find calcification mentions in radiology reports, assert and code them to the
-//! documented taxonomy, and flag reports that warrant a metabolic work-up.
+//! documented taxonomy (`docs/taxonomy.md`), and flag reports that warrant a metabolic work-up.
 //!
-//! The pipeline has medspaCy's shape, one module per stage, plain structs flowing one way:
-//! [`input`] → [`section`] → [`sentence`] → [`matcher`] → [`context`] → [`taxonomy`] →
-//! aggregation, driven by [`pipeline::Engine`] over a [`lexicon::Lexicon`].
+//! This crate is the command-line tool over the engine: the engine itself (readers, lexicons,
+//! the pipeline stages) is the [`calcmine_core`] crate, re-exported here module by module so
+//! `calcmine::pipeline::Engine` and the like keep working. Above it this crate adds what needs
+//! tables: [`output`] (the output schema, Polars frames, text and Parquet writers, atomic
+//! files), [`eval`] (scoring against annotations), [`explain`] (the terminal explanation) and
+//! the commands in [`cli`].
 
-pub mod audit;
 pub mod cli;
-pub mod clinical;
-pub mod context;
-pub mod error;
 pub mod eval;
 pub mod explain;
-pub mod flags;
-pub mod frame;
-pub mod input;
-pub mod lexicon;
-pub mod matcher;
-pub mod model;
 pub mod output;
-pub mod pipeline;
 pub mod progress;
-pub mod recommend;
-pub mod run;
-pub mod schema;
-pub mod section;
-pub mod sentence;
-pub mod taxonomy;
-pub mod text;
 
-pub use error::{Error, Result};
-pub use lexicon::Lexicon;
-pub use model::{Mention, Report, ReportResult, Status};
-pub use pipeline::Engine;
+pub use calcmine_core::{
+    audit, clinical, context, error, input, lexicon, matcher, model, pipeline, recommend, run,
+    section, sentence, stats, taxonomy, text, workup,
+};
+pub use calcmine_core::{Engine, Error, Lexicon, Mention, Report, ReportResult, Result, Status};

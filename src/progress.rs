@@ -25,9 +25,9 @@ pub fn input_size(paths: &[PathBuf]) -> Option<u64> {
     }
     let mut files = Vec::new();
     for p in paths {
-        files.extend(crate::input::expand(p).ok()?);
+        files.extend(calcmine_core::input::expand(p).ok()?);
     }
-    crate::input::total_bytes(&files)
+    calcmine_core::input::total_bytes(&files)
 }
 
 impl Progress {

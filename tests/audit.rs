@@ -7,7 +7,7 @@
 use assert_cmd::Command;
 use calcmine::audit::{outcome, AuditSummary, Outcome};
 use calcmine::model::WorkupReason;
-use calcmine::schema::{AuditField, Val};
+use calcmine::output::schema::{AuditField, Val};
 use calcmine::{Engine, Lexicon, Report, ReportResult};
 
 fn process(id: &str, text: &str) -> ReportResult {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use calcmine::schema::{Kind, MentionField, ReportField};
+use calcmine::output::schema::{Kind, MentionField, ReportField};
 use polars::prelude::*;
 
 fn bin() -> PathBuf {

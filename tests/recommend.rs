@@ -211,7 +211,7 @@ fn more_ways_to_say_not_needed() {
 
 #[test]
 fn report_columns() {
-    use calcmine::schema::{ReportField, Val};
+    use calcmine::output::schema::{ReportField, Val};
     let r = engine().process(&Report {
         id: "r".into(),
         text: "IMPRESSION: Nodule. Recommend serum calcium. Follow-up CT in 6 months, or sooner if symptomatic; repeat CT chest in 12 months.".into(),

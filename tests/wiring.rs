@@ -179,7 +179,7 @@ fn audit_outcomes_come_from_real_flagging() {
 
 #[test]
 fn audit_writes_parquet_with_typed_columns() {
-    use calcmine::schema::{AuditField, Kind};
+    use calcmine::output::schema::{AuditField, Kind};
     use polars::prelude::*;
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("audit.parquet");

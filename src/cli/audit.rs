@@ -9,17 +9,16 @@ use std::time::Instant;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use polars::prelude::{ParquetCompression, ParquetWriter};
 
-use super::{report_stats, usage, InputArgs, LexiconArgs, RunArgs};
-use crate::audit::{outcome, AuditSummary};
-use crate::error::{Error, Result};
-use crate::frame::FrameBuilder;
-use crate::input::{Flow, ReadStats};
-use crate::model::ReportResult;
+use super::args::{report_stats, usage, InputArgs, LexiconArgs, RunArgs};
+use crate::output::schema::AuditField;
+use crate::output::table::{RowTable, TableFormat};
 use crate::output::{AtomicFile, Format, Sink, TableWriter};
-use crate::pipeline::Engine;
-use crate::schema::AuditField;
+use calcmine_core::audit::{outcome, AuditSummary};
+use calcmine_core::error::{Error, Result};
+use calcmine_core::input::{Flow, ReadStats};
+use calcmine_core::model::ReportResult;
+use calcmine_core::pipeline::Engine;
 
 /// Format of the audit table: the text formats of `extract` / `flag`, and Parquet as `mine`
 /// writes it (typed columns, lists as list columns, categoricals dictionary-encoded).
@@ -78,7 +77,12 @@ pub fn run(a: AuditArgs) -> Result<u8> {
         _ => None,
     };
     let mut out = match (a.format, parquet_file.as_mut()) {
-        (_, Some(file)) => Table::Parquet(Box::new(ParquetTable::open(file, &fields)?)),
+        (_, Some(file)) => Table::Parquet(Box::new(RowTable::open(
+            file,
+            TableFormat::Parquet,
+            &fields,
+            ROW_GROUP,
+        )?)),
         (f, None) => {
             let format = match f {
                 AuditFormat::Csv => Format::Csv,
@@ -98,7 +102,7 @@ pub fn run(a: AuditArgs) -> Result<u8> {
     let counter = Arc::new(AtomicU64::new(0));
     let mut summary = AuditSummary::default();
     let mut failure = None;
-    crate::run::run(
+    calcmine_core::run::run(
         &engine,
         &a.input.inputs(),
         &a.run.run_options(),
@@ -123,7 +127,7 @@ pub fn run(a: AuditArgs) -> Result<u8> {
     if let Some(f) = parquet_file {
         f.commit()?;
     }
-    let gaps = summary.count(crate::audit::Outcome::WorkupNotRecommended);
+    let gaps = summary.count(calcmine_core::audit::Outcome::WorkupNotRecommended);
     let errors = report_stats(
         &stats,
         a.run.quiet,
@@ -153,7 +157,7 @@ pub fn run(a: AuditArgs) -> Result<u8> {
 /// The audit table being written, row by row.
 enum Table<'a> {
     Text(TableWriter),
-    Parquet(Box<ParquetTable<'a>>),
+    Parquet(Box<RowTable<'a, AuditField>>),
 }
 
 impl Table<'_> {
@@ -172,59 +176,5 @@ impl Table<'_> {
             Table::Text(w) => w.finish(),
             Table::Parquet(p) => p.finish(),
         }
-    }
-}
-
-/// The audit table as Parquet: rows gathered into a frame of [`ROW_GROUP`] rows, written as
-/// one row group, so memory does not grow with the input.
-struct ParquetTable<'a> {
-    writer: polars::io::parquet::write::BatchedWriter<&'a mut AtomicFile>,
-    builder: FrameBuilder<AuditField>,
-    name: String,
-}
-
-impl<'a> ParquetTable<'a> {
-    fn open(file: &'a mut AtomicFile, fields: &[AuditField]) -> Result<ParquetTable<'a>> {
-        let name = file.path().display().to_string();
-        let builder = FrameBuilder::new::<ReportResult>(fields.to_vec(), false, 1024);
-        let schema = builder.schema::<ReportResult>();
-        let writer = ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Zstd(None))
-            .batched(&schema)
-            .map_err(|e| Error::output(name.clone(), e))?;
-        Ok(ParquetTable {
-            writer,
-            builder,
-            name,
-        })
-    }
-
-    fn row(&mut self, r: &ReportResult) -> Result<()> {
-        self.builder.push::<ReportResult>(r);
-        if self.builder.len() >= ROW_GROUP {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        if self.builder.is_empty() {
-            return Ok(());
-        }
-        let df = self
-            .builder
-            .take::<ReportResult>()
-            .map_err(|e| Error::output(self.name.clone(), e))?;
-        self.writer
-            .write_batch(&df)
-            .map_err(|e| Error::output(self.name.clone(), e))
-    }
-
-    fn finish(mut self) -> Result<()> {
-        self.flush()?;
-        self.writer
-            .finish()
-            .map(|_| ())
-            .map_err(|e| Error::output(self.name.clone(), e))
     }
 }

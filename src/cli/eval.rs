@@ -11,13 +11,13 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::{report_stats, usage, InputArgs, LexiconArgs, RunArgs};
-use crate::error::{Error, Result};
+use super::args::{report_stats, usage, InputArgs, LexiconArgs, RunArgs};
 use crate::eval::{check_floors, score_reports, score_sentences, Floor, Gold};
-use crate::input::{Flow, ReadStats};
+use crate::output::schema::Val;
 use crate::output::{Format, Sink, TableWriter};
-use crate::pipeline::Engine;
-use crate::schema::Val;
+use calcmine_core::error::{Error, Result};
+use calcmine_core::input::{Flow, ReadStats};
+use calcmine_core::pipeline::Engine;
 
 #[derive(Args, Debug)]
 #[command(
@@ -84,7 +84,7 @@ pub fn run(a: EvalArgs) -> Result<u8> {
             let mut stats = ReadStats::default();
             let counter = Arc::new(AtomicU64::new(0));
             let mut duplicates = 0u64;
-            crate::run::run(
+            calcmine_core::run::run(
                 &engine,
                 &a.input.inputs(),
                 &a.run.run_options(),

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 
-use super::{InputArgs, LexiconArgs};
-use crate::error::{Error, Result};
-use crate::input::{read_reports, Flow, ReadStats};
-use crate::model::Report;
-use crate::pipeline::Engine;
+use super::args::{InputArgs, LexiconArgs};
+use calcmine_core::error::{Error, Result};
+use calcmine_core::input::{read_reports, Flow, ReadStats};
+use calcmine_core::model::Report;
+use calcmine_core::pipeline::Engine;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -64,7 +64,7 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
             return Flow::Continue(());
         }
         let r = engine.process(&report);
-        present |= r.count(crate::model::Status::Present) > 0;
+        present |= r.count(calcmine_core::model::Status::Present) > 0;
         let mut text = crate::explain::explain_with(&report, &r, &engine.lexicon, color, a.no_text);
         if shown > 0 {
             text.insert(0, '\n');
@@ -84,7 +84,7 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
     if a.input.example {
         let _ = show(Report {
             id: "example".into(),
-            text: crate::run::EXAMPLE_REPORT.to_string(),
+            text: calcmine_core::run::EXAMPLE_REPORT.to_string(),
             source: "<example>".into(),
             line: 1,
             record: 1,

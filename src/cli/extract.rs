@@ -6,13 +6,13 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
-use crate::error::Result;
-use crate::input::{Flow, ReadStats};
-use crate::model::Status;
+use super::args::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
+use crate::output::schema::MentionField;
 use crate::output::{Sink, TableWriter};
-use crate::pipeline::Engine;
-use crate::schema::MentionField;
+use calcmine_core::error::Result;
+use calcmine_core::input::{Flow, ReadStats};
+use calcmine_core::model::Status;
+use calcmine_core::pipeline::Engine;
 
 #[derive(Args, Debug)]
 #[command(
@@ -68,7 +68,7 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
     let (mut mentions, mut present, mut flagged) = (0u64, 0u64, 0u64);
     let mut failure = None;
     let rows = out.row_format().clone();
-    crate::run::run_batches(
+    calcmine_core::run::run_batches(
         &engine,
         &inputs,
         &a.run.run_options(),

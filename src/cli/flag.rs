@@ -7,12 +7,12 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
-use crate::error::Result;
-use crate::input::{Flow, ReadStats};
+use super::args::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
+use crate::output::schema::ReportField;
 use crate::output::{Sink, TableWriter};
-use crate::pipeline::Engine;
-use crate::schema::ReportField;
+use calcmine_core::error::Result;
+use calcmine_core::input::{Flow, ReadStats};
+use calcmine_core::pipeline::Engine;
 
 #[derive(Args, Debug)]
 #[command(
@@ -47,7 +47,7 @@ pub fn run(a: FlagArgs) -> Result<u8> {
     let (mut flagged, mut urgent) = (0u64, 0u64);
     let mut failure = None;
     let rows = out.row_format().clone();
-    crate::run::run_batches(
+    calcmine_core::run::run_batches(
         &engine,
         &a.input.inputs(),
         &a.run.run_options(),

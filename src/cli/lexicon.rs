@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::LexiconArgs;
-use crate::error::Result;
-use crate::lexicon::{Lexicon, LexiconOptions};
+use super::args::LexiconArgs;
+use calcmine_core::error::Result;
+use calcmine_core::lexicon::{Lexicon, LexiconOptions};
 
 #[derive(Subcommand, Debug)]
 pub enum LexiconCmd {
@@ -45,13 +45,14 @@ pub fn run(c: LexiconCmd) -> Result<u8> {
         }
         LexiconCmd::Dump { lexicon } => {
             let lex = lexicon.load()?;
-            let mut v = serde_json::to_value(&lex).map_err(|e| super::usage(e.to_string()))?;
+            let mut v =
+                serde_json::to_value(&lex).map_err(|e| super::args::usage(e.to_string()))?;
             if let Some(o) = v.as_object_mut() {
                 o.insert("digest".into(), serde_json::Value::String(lex.digest()));
             }
             println!(
                 "{}",
-                serde_json::to_string_pretty(&v).map_err(|e| super::usage(e.to_string()))?
+                serde_json::to_string_pretty(&v).map_err(|e| super::args::usage(e.to_string()))?
             );
             Ok(0)
         }

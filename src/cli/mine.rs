@@ -15,34 +15,20 @@ use std::time::Instant;
 
 use clap::Args;
 use polars::io::SerWriter;
-use polars::prelude::{CsvWriter, DataFrame, ParquetCompression, ParquetWriter, PolarsResult};
+use polars::prelude::{CsvWriter, DataFrame, PolarsResult};
 
-use super::{report_stats, InputArgs, LexiconArgs, RunArgs};
-use crate::error::{Error, Result};
-use crate::frame::{FrameBuilder, ReportSummary, Summary, SummaryRows};
-use crate::input::{Flow, ReadStats};
-use crate::model::{Mention, ReportResult, Status};
+use super::args::{report_stats, InputArgs, LexiconArgs, RunArgs};
+use crate::output::frame::FrameBuilder;
+use crate::output::schema::{MentionField, ReportField};
+use crate::output::summary::{ReportSummary, Summary, SummaryRows};
+use crate::output::table::{TableFormat, TableOut};
 use crate::output::AtomicFile;
-use crate::pipeline::Engine;
 use crate::progress::{input_size, Progress};
-use crate::run::Shard;
-use crate::schema::{MentionField, ReportField};
-
-/// Table format of `mine`'s mention and report tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum TableFormat {
-    Parquet,
-    Csv,
-}
-
-impl TableFormat {
-    fn ext(self) -> &'static str {
-        match self {
-            TableFormat::Parquet => "parquet",
-            TableFormat::Csv => "csv",
-        }
-    }
-}
+use calcmine_core::error::{Error, Result};
+use calcmine_core::input::{Flow, ReadStats};
+use calcmine_core::model::{Mention, ReportResult, Status};
+use calcmine_core::pipeline::Engine;
+use calcmine_core::run::Shard;
 
 #[derive(Args, Debug)]
 #[command(
@@ -94,94 +80,6 @@ pub struct MineArgs {
     pub print_schema: bool,
     #[command(flatten)]
     pub run: RunArgs,
-}
-
-type ParquetOut<'a> = polars::io::parquet::write::BatchedWriter<&'a mut AtomicFile>;
-type CsvOut<'a> = polars::io::csv::write::BatchedWriter<&'a mut AtomicFile>;
-
-/// One table being appended to, batch by batch.
-enum Writer<'a> {
-    Parquet(Box<ParquetOut<'a>>),
-    Csv(CsvOut<'a>),
-}
-
-/// A table being written: worker batches are gathered up to `rows` rows and written as one
-/// Parquet row group. The Parquet writer keeps some memory per row group until the file is
-/// finished (measured: tens of KB per row group with polars 0.55), so fewer, larger row groups
-/// keep memory flat on big archives, while the workers keep small batches for parallelism.
-struct TableOut<'a> {
-    writer: Writer<'a>,
-    pending: Option<DataFrame>,
-    rows: usize,
-}
-
-impl<'a> TableOut<'a> {
-    fn open(
-        file: &'a mut AtomicFile,
-        format: TableFormat,
-        schema: &polars::prelude::Schema,
-        rows: usize,
-    ) -> PolarsResult<TableOut<'a>> {
-        let writer = match format {
-            TableFormat::Parquet => Writer::Parquet(Box::new(
-                ParquetWriter::new(file)
-                    .with_compression(ParquetCompression::Zstd(None))
-                    .batched(schema)?,
-            )),
-            TableFormat::Csv => Writer::Csv(CsvWriter::new(file).batched(schema)?),
-        };
-        Ok(TableOut {
-            writer,
-            pending: None,
-            rows,
-        })
-    }
-
-    /// Add a batch; write a row group when `rows` rows are pending. Returns whether it wrote.
-    fn write(&mut self, df: DataFrame) -> PolarsResult<bool> {
-        if df.height() > 0 {
-            match &mut self.pending {
-                Some(p) => {
-                    p.vstack_mut_owned(df)?;
-                }
-                None => self.pending = Some(df),
-            }
-        }
-        if self
-            .pending
-            .as_ref()
-            .is_some_and(|p| p.height() >= self.rows)
-        {
-            self.flush()?;
-            return Ok(true);
-        }
-        Ok(false)
-    }
-
-    /// Rows gathered and not yet written.
-    fn pending(&self) -> usize {
-        self.pending.as_ref().map_or(0, |p| p.height())
-    }
-
-    fn flush(&mut self) -> PolarsResult<()> {
-        let Some(mut df) = self.pending.take() else {
-            return Ok(());
-        };
-        // one chunk: the Parquet writer makes a row group of every chunk
-        df.rechunk_mut();
-        match &mut self.writer {
-            Writer::Parquet(w) => w.write_batch(&df),
-            Writer::Csv(w) => w.write_batch(&df),
-        }
-    }
-
-    fn finish(mut self) -> PolarsResult<()> {
-        self.flush()?;
-        match self.writer {
-            Writer::Parquet(w) => w.finish().map(|_| ()),
-            Writer::Csv(mut w) => w.finish(),
-        }
-    }
 }
 
 /// Counts for run.json and the summary line.
@@ -261,7 +159,7 @@ fn polars_err(path: &Path) -> impl Fn(polars::prelude::PolarsError) -> Error + '
 
 pub fn run(a: MineArgs) -> Result<u8> {
     if a.print_schema {
-        println!("{}", crate::frame::schema_json(a.no_text));
+        println!("{}", crate::output::frame::schema_json(a.no_text));
         return Ok(0);
     }
     let started = Instant::now();
@@ -278,7 +176,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let mut progress = Progress::new(a.run.show_progress(), progress_total, counter.clone());
 
     if a.parse_only {
-        crate::run::read_only(&inputs, &mut stats, &counter, &mut |_| {
+        calcmine_core::run::read_only(&inputs, &mut stats, &counter, &mut |_| {
             progress.report_done();
         });
         progress.finish();
@@ -294,7 +192,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let out = a
         .out
         .clone()
-        .ok_or_else(|| super::usage("mine needs --out DIR"))?;
+        .ok_or_else(|| super::args::usage("mine needs --out DIR"))?;
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     let engine = Engine::new(a.lexicon.load()?).screen_only(a.screen_only);
     let ext = a.format.ext();
@@ -330,7 +228,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let mut failure = None;
     // Bytes read when the last reports row group was cut (see below).
     let mut cut_at = 0u64;
-    crate::run::run_batches_at(
+    calcmine_core::run::run_batches_at(
         &engine,
         &inputs,
         &opts,

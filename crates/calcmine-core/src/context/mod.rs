@@ -2,61 +2,36 @@
 //! within one sentence, whether each target is negated, uncertain, historical, hypothetical, or
 //! experienced by someone other than the patient.
 //!
+//! All of assertion is here, used the same way by mentions, clinical conditions and
+//! recommendations: trigger selection and pseudo-triggers ([`ContextEngine::assert_hits`]),
+//! scope ([`ContextEngine::assert`], with clause boundaries in [`scope`]) and the precedence
+//! that turns flags into a status ([`Assertion::status`]).
+//!
 //! Triggers come from the lexicon with a category, a direction and a scope limit in words.
 //! Pseudo-triggers ("no change") win over the triggers they contain by leftmost-longest
-//! selection, and terminators ("but", "which", and a semicolon) end scopes. A comma followed by
-//! a word that opens a new clause (`, the`, `, there`, `, she`) ends scopes too: radiologists
-//! splice clauses with commas ("calcified granuloma in the right upper lobe, the effusion has
-//! resolved"), while a list of negated findings goes on with bare nouns ("no effusion,
-//! pneumothorax, or consolidation"); likewise `and` / `or` before a subject pronoun ("and he
-//! is"). It knows nothing of calcification: targets are just spans,
-//! so the engine serves any concept (`--targets`).
+//! selection, and terminators ("but", "which", and a semicolon) end scopes, as do the starts of
+//! new clauses ([`scope`]). It knows nothing of calcification: targets are just spans, so the
+//! engine serves any concept (`--targets`).
 
-use crate::lexicon::{Category, Direction, Lexicon, TriggerEntry};
-use crate::matcher::Hit;
+mod scope;
 
-/// Words that, after a comma, start a new clause with its own subject: determiners and
-/// pronouns. Closed-class English words, not domain knowledge, so they live here.
-const CLAUSE_OPENERS: &[&str] = &[
-    "the", "this", "these", "that", "those", "there", "it", "he", "she", "they", "we", "patient",
-];
-/// After `and` / `or` only a subject pronoun opens a new clause: "no calcification of the aorta
-/// and the coronary arteries" is still one list, "he is not cooperative and he is confused" is
-/// two clauses.
-const PRONOUN_SUBJECTS: &[&str] = &["there", "it", "he", "she", "they", "we"];
+use crate::lexicon::{Category, Direction, Key, Lexicon, TriggerEntry};
+use crate::matcher::{leftmost_longest, Hit};
+use crate::model::Status;
+use crate::sentence::SentenceView;
 
-/// Byte positions where a new clause starts: a comma before a [`CLAUSE_OPENERS`] word, or
-/// `and` / `or` before a [`PRONOUN_SUBJECTS`] word. `text` is normalized (lower case, single
-/// spaces).
-fn clause_breaks(text: &str) -> Vec<usize> {
-    let next_word = |from: usize| {
-        let rest = text[from..].trim_start();
-        let end = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        &rest[..end]
-    };
-    let mut out: Vec<usize> = memchr::memchr_iter(b',', text.as_bytes())
-        .filter(|&p| CLAUSE_OPENERS.contains(&next_word(p + 1)))
-        .collect();
-    for conj in [" and ", " or "] {
-        for (p, _) in text.match_indices(conj) {
-            if PRONOUN_SUBJECTS.contains(&next_word(p + conj.len())) {
-                out.push(p + 1);
-            }
-        }
-    }
-    out
-}
-
-/// A compiled trigger rule.
+/// A compiled trigger rule. Mentions and conditions use the lexicon's `[[trigger]]` entries;
+/// the recommendation stage builds its own rules (negations of actions) the same way.
 #[derive(Debug, Clone)]
-struct Rule {
-    category: Category,
-    direction: Direction,
-    max_scope: usize,
-    sections: Vec<String>,
-    ends: Vec<Category>,
+pub struct Rule {
+    pub category: Category,
+    pub direction: Direction,
+    /// In words.
+    pub max_scope: usize,
+    /// Only in these sections (all when empty).
+    pub sections: Vec<String>,
+    /// For terminators: the categories whose scope they end (all when empty).
+    pub ends: Vec<Category>,
 }
 
 /// The assertion of one target.
@@ -72,12 +47,33 @@ pub struct Assertion {
     pub triggers: Vec<(Category, usize, usize)>,
 }
 
+impl Assertion {
+    /// The status, by precedence: `absent` if negated; else `possible` if uncertain; else
+    /// `hypothetical`; else `present` (docs/taxonomy.md §2). Historical and experiencer are
+    /// reported beside it, not folded in.
+    pub fn status(&self) -> Status {
+        if self.negated {
+            Status::Absent
+        } else if self.uncertain {
+            Status::Possible
+        } else if self.hypothetical {
+            Status::Hypothetical
+        } else {
+            Status::Present
+        }
+    }
+}
+
+/// The assertion engine: compiled rules, and the clause words that end scopes.
 #[derive(Debug, Clone, Default)]
 pub struct ContextEngine {
     rules: Vec<Rule>,
+    clause_openers: Vec<String>,
+    pronoun_subjects: Vec<String>,
 }
 
 impl ContextEngine {
+    /// The engine for mentions and conditions: rule `i` is the lexicon's trigger `i`.
     pub fn new(lex: &Lexicon) -> ContextEngine {
         let rules = lex
             .triggers
@@ -90,12 +86,79 @@ impl ContextEngine {
                 ends: t.ends.clone(),
             })
             .collect();
-        ContextEngine { rules }
+        ContextEngine::with_rules(lex, rules)
     }
 
-    /// Is trigger `i` a pseudo-trigger or terminator (kept in the selection, never asserting)?
+    /// An engine over other rules (the recommendation stage's), with the lexicon's clause words.
+    pub fn with_rules(lex: &Lexicon, rules: Vec<Rule>) -> ContextEngine {
+        ContextEngine {
+            rules,
+            clause_openers: lex.clause_openers.clone(),
+            pronoun_subjects: lex.pronoun_subjects.clone(),
+        }
+    }
+
+    /// The category of rule `i` (pseudo-triggers and terminators are kept in the selection but
+    /// never assert).
     pub fn category(&self, i: u32) -> Category {
         self.rules[i as usize].category
+    }
+
+    /// Assert spans (targets, conditions, recommendation actions) of one sentence from its phrase
+    /// hits; `rule_of` says which hits are triggers and of which rule.
+    ///
+    /// Trigger selection, the same for every caller: hits inside a span are dropped first ("no"
+    /// in a user target "no appetite"; "no acute" overlapping the target "acute distress" gives
+    /// way to "no"), then leftmost-longest among all categories, so pseudo-triggers ("no
+    /// change") mask the triggers they contain. A phrase listed in two rules ("resolved":
+    /// forward and backward) keeps both, unless one of them is a pseudo-trigger.
+    pub fn assert_hits(
+        &self,
+        s: &SentenceView,
+        spans: &[(usize, usize)],
+        rule_of: impl Fn(&Key) -> Option<u32>,
+    ) -> Vec<Assertion> {
+        let candidates: Vec<Hit<Key>> = s
+            .hits
+            .iter()
+            .filter(|h| rule_of(&h.key).is_some())
+            .filter(|t| !spans.iter().any(|&(a, b)| t.start < b && a < t.end))
+            .copied()
+            .collect();
+        let selected = leftmost_longest(&candidates, |_| true);
+        let mut triggers: Vec<Hit<u32>> = Vec::with_capacity(selected.len());
+        for sel in &selected {
+            let group: Vec<u32> = candidates
+                .iter()
+                .filter(|h| h.start == sel.start && h.end == sel.end)
+                .filter_map(|h| rule_of(&h.key))
+                .collect();
+            let pseudo = group.iter().any(|&i| self.category(i) == Category::Pseudo);
+            for i in group {
+                if (pseudo && self.category(i) != Category::Pseudo)
+                    || triggers
+                        .iter()
+                        .any(|t| t.start == sel.start && t.end == sel.end && t.key == i)
+                {
+                    continue;
+                }
+                triggers.push(Hit {
+                    start: sel.start,
+                    end: sel.end,
+                    key: i,
+                });
+            }
+        }
+        self.assert(&s.norm.text, &triggers, spans, &s.section)
+    }
+
+    /// [`ContextEngine::assert_hits`] with the lexicon's triggers (an engine from
+    /// [`ContextEngine::new`]).
+    pub fn assert_sentence(&self, s: &SentenceView, spans: &[(usize, usize)]) -> Vec<Assertion> {
+        self.assert_hits(s, spans, |k| match k {
+            Key::Trigger(i) => Some(*i),
+            _ => None,
+        })
     }
 
     /// Assert each target span of a normalized sentence.
@@ -118,7 +181,11 @@ impl ContextEngine {
         // range check is a binary search: a pathological sentence of thousands of clauses
         // must not make this quadratic)
         let mut semis: Vec<usize> = memchr::memchr_iter(b';', bytes).collect();
-        semis.extend(clause_breaks(text));
+        semis.extend(scope::clause_breaks(
+            text,
+            &self.clause_openers,
+            &self.pronoun_subjects,
+        ));
         semis.sort_unstable();
         let mut terminators: Vec<(usize, usize, &Rule)> = triggers
             .iter()

@@ -1,15 +1,17 @@
-//! Follow-up audit (issue 5): do reports that warrant a metabolic work-up (TAXONOMY.md §8)
+//! Follow-up audit: do reports that warrant a metabolic work-up (docs/taxonomy.md §8)
 //! recommend one (§9)?
 //!
 //! Each report gets an [`Outcome`]; an [`AuditSummary`] accumulates counts and rates overall and
 //! by work-up rule, streaming, so an archive of any size is audited in constant memory. The
-//! per-report table is defined by [`crate::schema::AuditField`], like the other tables, so every
-//! writer (TSV, CSV, JSON lines, Parquet) takes it the same way.
+//! per-report table is defined by the `calcmine` crate's output schema (`AuditField`), like the
+//! other tables, so every writer (TSV, CSV, JSON lines, Parquet) takes it the same way.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::lexicon::vocab::recommendation;
 use crate::model::ReportResult;
+use crate::stats::wilson;
 
 /// The audit outcome of one report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -49,7 +51,9 @@ impl Outcome {
 
 /// Does the report recommend metabolic labs?
 pub fn recommends_labs(r: &ReportResult) -> bool {
-    r.recommendations.iter().any(|x| x.kind == "metabolic_labs")
+    r.recommendations
+        .iter()
+        .any(|x| x.kind == recommendation::METABOLIC_LABS)
 }
 
 /// The audit outcome of one report.
@@ -126,13 +130,13 @@ impl AuditSummary {
         } else if labs {
             self.labs_not_indicated += 1;
         }
-        let types = crate::schema::recommendation_types(r);
+        let types = r.recommendation_types();
         for t in &types {
             *self.by_type.entry(t.clone()).or_default() += 1;
         }
-        if types.iter().any(|t| t == "imaging_followup") {
+        if types.iter().any(|t| t == recommendation::IMAGING_FOLLOWUP) {
             self.imaging_followup += 1;
-            if crate::schema::followup_interval_days(r).is_some() {
+            if r.followup_interval_days().is_some() {
                 self.imaging_followup_with_interval += 1;
             }
         }
@@ -242,52 +246,5 @@ pub fn rate_ci(k: u64, n: u64) -> String {
             100.0 * lo,
             100.0 * hi
         ),
-    }
-}
-
-/// The 95 % Wilson score interval of a proportion k/n: sound at small n and at 0 or n, where
-/// the normal approximation fails (a quality audit often has few flagged reports).
-pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
-    if n == 0 {
-        return None;
-    }
-    let z = 1.959_963_984_540_054_f64;
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let d = 1.0 + z * z / n;
-    let c = (p + z * z / (2.0 * n)) / d;
-    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
-    Some(((c - h).max(0.0), (c + h).min(1.0)))
-}
-
-/// The audit table as Polars frames (`audit --format parquet`): [`crate::frame::FrameBuilder`]
-/// takes the audit columns with their kinds from [`crate::schema::AuditField`], as it takes the mine tables.
-impl crate::frame::Field<ReportResult> for crate::schema::AuditField {
-    fn name(self) -> &'static str {
-        crate::schema::AuditField::name(self)
-    }
-    fn kind(self) -> crate::schema::Kind {
-        crate::schema::AuditField::kind(self)
-    }
-    fn value(self, r: &ReportResult) -> crate::schema::Val<'_> {
-        crate::schema::AuditField::value(self, r)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wilson_matches_published_values() {
-        // Newcombe (1998), table I: 81/263 → 0.2553–0.3662; 0/10 → 0–0.2775
-        let (lo, hi) = wilson(81, 263).unwrap();
-        assert!(
-            (lo - 0.2553).abs() < 5e-4 && (hi - 0.3662).abs() < 5e-4,
-            "{lo} {hi}"
-        );
-        let (lo, hi) = wilson(0, 10).unwrap();
-        assert!(lo == 0.0 && (hi - 0.2775).abs() < 5e-4, "{hi}");
-        assert_eq!(wilson(0, 0), None);
     }
 }

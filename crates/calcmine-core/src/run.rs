@@ -12,16 +12,6 @@ use crate::input::{read_reports, Flow, InputOptions, ReadStats};
 use crate::model::{Report, ReportResult};
 use crate::pipeline::Engine;
 
-/// Make `--threads N` hold for Polars too: its thread pool (group-bys, column statistics and
-/// dictionaries of the Parquet encoder) otherwise has a thread per core whatever `--threads`
-/// says, and a user given one core of a shared node asks for `-j1`. Must run before the first
-/// Polars call (the pool is built on first use); a `POLARS_MAX_THREADS` the user set is kept.
-pub fn limit_polars_threads(n: usize) {
-    if std::env::var_os("POLARS_MAX_THREADS").is_none() {
-        std::env::set_var("POLARS_MAX_THREADS", n.max(1).to_string());
-    }
-}
-
 /// The bundled example report (`--example`).
 pub const EXAMPLE_REPORT: &str = include_str!("example_report.txt");
 

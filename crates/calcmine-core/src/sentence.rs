@@ -11,8 +11,9 @@
 
 use std::collections::HashSet;
 
-use crate::lexicon::Lexicon;
-use crate::text::WordHash;
+use crate::lexicon::{Key, Lexicon};
+use crate::matcher::Hit;
+use crate::text::{Normalized, WordHash};
 
 #[derive(Debug, Clone, Default)]
 pub struct SentenceSplitter {
@@ -212,6 +213,22 @@ fn push(out: &mut Vec<(usize, usize)>, b: &[u8], mut s: usize, mut e: usize) {
     if e > s {
         out.push((s, e));
     }
+}
+
+/// One sentence, normalized and matched: what every later stage reads.
+#[derive(Debug, Clone)]
+pub struct SentenceView {
+    /// 0-based within the report.
+    pub index: u32,
+    /// Shared by the sentences of a section.
+    pub section: std::sync::Arc<str>,
+    /// Byte range in the report text.
+    pub start: usize,
+    pub end: usize,
+    /// Normalized text; its map gives offsets in the report text.
+    pub norm: Normalized,
+    /// Every whole-word phrase hit, all families, overlapping.
+    pub hits: Vec<Hit<Key>>,
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Recommendations (TAXONOMY.md §9): which sentences ask the referrer to do something next, what
+//! Recommendations (docs/taxonomy.md §9): which sentences ask the referrer to do something next, what
 //! (`metabolic_labs`, `imaging_followup`, `clinical_correlation`, `specialist_referral`,
 //! `genetic_testing`), and by when.
 //!
@@ -26,13 +26,12 @@
 
 use regex::Regex;
 
-use crate::context::ContextEngine;
-use crate::lexicon::{
-    Category, Direction, Lexicon, RecommendationRole, TriggerEntry, RECOMMENDATION_TYPES,
-};
+use crate::context::{ContextEngine, Rule};
+use crate::lexicon::vocab::recommendation;
+use crate::lexicon::{Category, Direction, Key, Lexicon, RecommendationRole, RECOMMENDATION_TYPES};
 use crate::matcher::{leftmost_longest, Hit};
 use crate::model::{Recommendation, Report};
-use crate::pipeline::{Key, SentenceView};
+use crate::sentence::SentenceView;
 
 /// Sections whose sentences never hold the report's recommendations.
 const NEVER: &[&str] = &["indication", "comparison"];
@@ -104,16 +103,13 @@ fn unit_days(u: &str) -> f64 {
 
 impl Recommender {
     pub fn new(lex: &Lexicon) -> Recommender {
-        let mut rules: Vec<TriggerEntry> = Vec::new();
-        let rule = |category, direction, max_scope, ends: Vec<Category>| TriggerEntry {
+        let mut rules: Vec<Rule> = Vec::new();
+        let rule = |category, direction, max_scope, ends: Vec<Category>| Rule {
             category,
             direction,
-            terms: Vec::new(),
             max_scope,
             sections: Vec::new(),
             ends,
-            note: None,
-            origin: Default::default(),
         };
         let mut rec_rule = Vec::with_capacity(lex.recommendations.len());
         let mut entries = Vec::with_capacity(lex.recommendations.len());
@@ -122,13 +118,13 @@ impl Recommender {
                 RecommendationRole::Negation => Some(rule(
                     Category::Negated,
                     e.direction.unwrap_or(Direction::Forward),
-                    Some(e.max_scope.unwrap_or(6)),
+                    e.negation_scope(),
                     Vec::new(),
                 )),
                 RecommendationRole::Cue => Some(rule(
                     Category::Terminate,
                     Direction::Both,
-                    None,
+                    usize::MAX,
                     vec![Category::Negated],
                 )),
                 _ => None,
@@ -154,15 +150,16 @@ impl Recommender {
             .iter()
             .map(|t| {
                 (t.category == Category::Terminate).then(|| {
-                    rules.push(rule(Category::Terminate, t.direction, None, t.ends.clone()));
+                    rules.push(rule(
+                        Category::Terminate,
+                        t.direction,
+                        usize::MAX,
+                        t.ends.clone(),
+                    ));
                     rules.len() as u32 - 1
                 })
             })
             .collect();
-        let mini = Lexicon {
-            triggers: rules,
-            ..Default::default()
-        };
         let interval = Regex::new(&format!(
             r"(?ix)
             \b(?:in|within|after|at|every|for|over|by)\s+(?:the\s+next\s+|another\s+)?
@@ -174,7 +171,7 @@ impl Recommender {
         .expect("the interval pattern is a constant");
         Recommender {
             entries,
-            context: ContextEngine::new(&mini),
+            context: ContextEngine::with_rules(lex, rules),
             rec_rule,
             trigger_rule,
             interval,
@@ -265,7 +262,8 @@ impl Recommender {
         .into_iter()
         .filter(|h| !excludes.iter().any(|x| h.start < x.end && x.start < h.end))
         .filter(|h| {
-            !(role(&h.key).is_some_and(|e| RECOMMENDATION_TYPES[e.kind] == "metabolic_labs")
+            !(role(&h.key)
+                .is_some_and(|e| RECOMMENDATION_TYPES[e.kind] == recommendation::METABOLIC_LABS)
                 && value_follows(&s.norm.text[h.end..]))
         })
         .collect();
@@ -288,19 +286,8 @@ impl Recommender {
             return;
         }
         // negation, by the ConText engine over the recommendation rules
-        let triggers: Vec<Hit<u32>> = leftmost_longest(&s.hits, |k| self.rule(k).is_some())
-            .into_iter()
-            .filter(|t| !actions.iter().any(|a| t.start < a.end && a.start < t.end))
-            .filter_map(|h| {
-                self.rule(&h.key).map(|r| Hit {
-                    start: h.start,
-                    end: h.end,
-                    key: r,
-                })
-            })
-            .collect();
         let spans: Vec<(usize, usize)> = actions.iter().map(|h| (h.start, h.end)).collect();
-        let asserted = self.context.assert(text, &triggers, &spans, &s.section);
+        let asserted = self.context.assert_hits(s, &spans, |k| self.rule(k));
         let kept: Vec<(Entry, usize, usize)> = actions
             .iter()
             .zip(asserted)

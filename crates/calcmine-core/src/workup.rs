@@ -1,113 +1,13 @@
-//! The report flag: does this report warrant a metabolic work-up (TAXONOMY.md §8)?
+//! The report flag: does this report warrant a metabolic work-up (docs/taxonomy.md §8)?
 //!
 //! The rules and suppressors are data (`lexicons/workup.toml`); this module only evaluates them.
 //! Every reason names the rule and the sentence that fired it; every suppressor that stopped a
 //! rule for some mention is recorded, so a reader can see both why a report was flagged and why
 //! another was not.
 
-use crate::error::Error;
 use crate::lexicon::{Lexicon, Suppressor, WorkupRule};
 use crate::model::{Mention, ReportResult, Status, WorkupReason};
-use crate::taxonomy::{LOCATION_CLASSES, MECHANISMS, MORPHOLOGIES};
 use crate::text::normalize_phrase;
-
-/// Check rules and suppressors: priorities, vocabularies, and references to conditions and labs.
-pub fn validate_rules(lex: &Lexicon, errors: &mut Vec<Error>) {
-    for r in &lex.mechanism_rules {
-        crate::taxonomy::validate_mechanism_rule(r, errors);
-        for c in &r.conditions {
-            if !lex.conditions.iter().any(|x| &x.id == c) {
-                errors.push(Error::lexicon(
-                    &r.origin.file,
-                    r.origin.line,
-                    format!("mechanism_rule `{}`: unknown condition `{c}`", r.id),
-                ));
-            }
-        }
-    }
-    for r in &lex.workup_rules {
-        let mut err = |m: String| {
-            errors.push(Error::lexicon(
-                &r.origin.file,
-                r.origin.line,
-                format!("workup_rule `{}`: {m}", r.id),
-            ))
-        };
-        if !matches!(r.priority.as_str(), "urgent" | "routine") {
-            err(format!(
-                "priority must be `urgent` or `routine`, not `{}`",
-                r.priority
-            ));
-        }
-        if r.lab.is_some() != r.above.is_some() {
-            err("`lab` and `above` go together".into());
-        }
-        if let Some(l) = &r.lab {
-            if !lex.labs.iter().any(|x| &x.id == l) {
-                err(format!("unknown lab `{l}`"));
-            }
-        }
-        for m in r.mechanisms.iter().chain(&r.not_mechanisms) {
-            if !MECHANISMS.contains(&m.as_str()) {
-                err(format!("unknown mechanism `{m}`"));
-            }
-        }
-        for m in &r.morphologies {
-            if !MORPHOLOGIES.contains(&m.as_str()) {
-                err(format!("unknown morphology `{m}`"));
-            }
-        }
-        for m in &r.location_classes {
-            if !LOCATION_CLASSES.contains(&m.as_str()) {
-                err(format!("unknown location_class `{m}`"));
-            }
-        }
-        for s in &r.statuses {
-            if !matches!(
-                s.as_str(),
-                "present" | "absent" | "possible" | "hypothetical"
-            ) {
-                err(format!("unknown status `{s}`"));
-            }
-        }
-        for c in &r.conditions {
-            if !lex.conditions.iter().any(|x| &x.id == c) {
-                err(format!("unknown condition `{c}`"));
-            }
-        }
-    }
-    for s in &lex.suppressors {
-        let mut err = |m: String| {
-            errors.push(Error::lexicon(
-                &s.origin.file,
-                s.origin.line,
-                format!("suppressor `{}`: {m}", s.id),
-            ))
-        };
-        if s.entities.is_empty()
-            && s.mechanisms.is_empty()
-            && s.sources.is_empty()
-            && s.organs.is_empty()
-        {
-            err("needs at least one of entities, mechanisms, sources, organs".into());
-        }
-        for m in &s.mechanisms {
-            if !MECHANISMS.contains(&m.as_str()) {
-                err(format!("unknown mechanism `{m}`"));
-            }
-        }
-        for r in &s.rules {
-            if !lex.workup_rules.iter().any(|x| &x.id == r) {
-                err(format!("unknown rule `{r}`"));
-            }
-        }
-        for c in &s.unless_conditions {
-            if !lex.conditions.iter().any(|x| &x.id == c) {
-                err(format!("unknown condition `{c}`"));
-            }
-        }
-    }
-}
 
 fn any_or_empty(list: &[String], v: &str) -> bool {
     list.is_empty() || list.iter().any(|x| x == v)

@@ -1,4 +1,4 @@
-//! Normalization of mentions to the taxonomy (TAXONOMY.md §3–6): the closed vocabularies, and
+//! Normalization of mentions to the taxonomy (docs/taxonomy.md §3–6): the closed vocabularies, and
 //! the coding stage that fills a mention's codes from its term and the words around it.
 //!
 //! All domain knowledge is in the lexicon (`anatomy.toml`, `morphology.toml`, `causes.toml`);
@@ -20,200 +20,15 @@
 //!   anatomy that implies one → report context ([`apply_mechanism_rules`]) → `indeterminate`;
 //!   `mechanism_basis` keeps the deciding words.
 
-/// `mechanism` vocabulary (§6).
-pub const MECHANISMS: &[&str] = &[
-    "dystrophic",
-    "metastatic",
-    "idiopathic",
-    "iatrogenic",
-    "physiologic",
-    "indeterminate",
-];
+mod mechanism;
 
-/// `location_class` vocabulary (§4).
-pub const LOCATION_CLASSES: &[&str] = &[
-    "parenchymal",
-    "vascular",
-    "cardiac",
-    "nodal",
-    "pleural",
-    "soft_tissue",
-    "ocular",
-    "unspecified",
-];
+pub use mechanism::{apply_mechanism_rules, sentence_places};
 
-/// `compartment` vocabulary (§4), only for `soft_tissue`; `none` otherwise.
-pub const COMPARTMENTS: &[&str] = &[
-    "subcutaneous",
-    "neurovascular",
-    "fascial",
-    "muscle",
-    "periarticular",
-    "intra_articular",
-    "none",
-];
-
-/// `laterality` vocabulary (§4).
-pub const LATERALITIES: &[&str] = &["left", "right", "bilateral", "none"];
-
-/// `morphology` vocabulary (§5); a mention carries a list of these.
-pub const MORPHOLOGIES: &[&str] = &[
-    "punctate",
-    "coarse",
-    "fine",
-    "dense",
-    "amorphous",
-    "nodular",
-    "popcorn",
-    "dendriform",
-    "linear",
-    "curvilinear",
-    "tubular",
-    "circumferential",
-    "rim",
-    "leaf_like",
-    "sheet_like",
-    "cotton_ball",
-    "rice_grain",
-    "sand_like",
-    "psammomatous",
-    "serpiginous",
-    "stepping_stone",
-    "lobulated",
-    "multicystic",
-    "fluid_calcium_level",
-    "stratified",
-    "rounded_bodies",
-    "mass_like",
-    "clustered",
-];
-
-/// `distribution` vocabulary (§5).
-pub const DISTRIBUTIONS: &[&str] = &["focal", "multifocal", "diffuse", "unspecified"];
-
-/// `predominance` vocabulary (§5).
-pub const PREDOMINANCES: &[&str] = &["upper_zone", "lower_zone", "symmetric", "none"];
-
-use crate::error::Error;
-use crate::lexicon::{
-    Category, Direction, Lexicon, MechanismRule, ModifierEntry, Origin, TargetEntry,
-};
+use crate::lexicon::{Category, Direction, Key, Lexicon, ModifierEntry, TargetEntry};
 use crate::matcher::{leftmost_longest, Hit};
-use crate::model::{Condition, Mention};
-use crate::pipeline::{Key, SentenceView};
+use crate::model::Mention;
+use crate::sentence::SentenceView;
 use crate::text::normalize_phrase;
-
-/// Report a code outside its closed vocabulary, with the entry's file and line.
-fn check_code(
-    errors: &mut Vec<Error>,
-    origin: &Origin,
-    family: &str,
-    id: &str,
-    field: &str,
-    v: &str,
-    vocab: &[&str],
-) {
-    if !vocab.contains(&v) {
-        errors.push(Error::lexicon(
-            &origin.file,
-            origin.line,
-            format!(
-                "{family} `{id}`: unknown {field} `{v}` (expected one of {})",
-                vocab.join(", ")
-            ),
-        ));
-    }
-}
-
-/// Check the codes a target term implies against the closed vocabularies.
-pub fn validate_target(t: &TargetEntry, errors: &mut Vec<Error>) {
-    let fields: [(&str, &Option<String>, &[&str]); 3] = [
-        ("mechanism", &t.mechanism, MECHANISMS),
-        ("location_class", &t.location_class, LOCATION_CLASSES),
-        ("compartment", &t.compartment, COMPARTMENTS),
-    ];
-    for (name, v, vocab) in fields {
-        if let Some(v) = v {
-            check_code(errors, &t.origin, "target", &t.id, name, v, vocab);
-        }
-    }
-    for m in &t.morphology {
-        check_code(
-            errors,
-            &t.origin,
-            "target",
-            &t.id,
-            "morphology",
-            m,
-            MORPHOLOGIES,
-        );
-    }
-}
-
-/// Check a modifier entry's codes against the closed vocabularies.
-pub fn validate_modifier(family: &str, e: &ModifierEntry, errors: &mut Vec<Error>) {
-    let mut bad = |field: &str, v: &str, vocab: &[&str]| {
-        check_code(errors, &e.origin, family, &e.id, field, v, vocab)
-    };
-    let fields: [(&str, &Option<String>, &[&str]); 5] = [
-        ("location_class", &e.location_class, LOCATION_CLASSES),
-        ("compartment", &e.compartment, COMPARTMENTS),
-        ("laterality", &e.laterality, LATERALITIES),
-        ("distribution", &e.distribution, DISTRIBUTIONS),
-        ("predominance", &e.predominance, PREDOMINANCES),
-    ];
-    for (name, v, vocab) in fields {
-        if let Some(v) = v {
-            bad(name, v, vocab);
-        }
-    }
-    if let Some(v) = &e.mechanism {
-        bad("mechanism", v, MECHANISMS);
-    }
-    for m in &e.morphology {
-        bad("morphology", m, MORPHOLOGIES);
-    }
-    if e.weight.is_some_and(|w| w > 2) {
-        errors.push(Error::lexicon(
-            &e.origin.file,
-            e.origin.line,
-            format!("{family} `{}`: weight must be 0, 1 or 2", e.id),
-        ));
-    }
-}
-
-/// Check a mechanism rule: its mechanism and scope.
-pub fn validate_mechanism_rule(r: &MechanismRule, errors: &mut Vec<Error>) {
-    if !MECHANISMS.contains(&r.mechanism.as_str()) {
-        errors.push(Error::lexicon(
-            &r.origin.file,
-            r.origin.line,
-            format!(
-                "mechanism_rule `{}`: unknown mechanism `{}`",
-                r.id, r.mechanism
-            ),
-        ));
-    }
-    if !matches!(r.scope.as_str(), "report" | "site") {
-        errors.push(Error::lexicon(
-            &r.origin.file,
-            r.origin.line,
-            format!(
-                "mechanism_rule `{}`: scope must be `report` or `site`, not `{}`",
-                r.id, r.scope
-            ),
-        ));
-    }
-    for c in &r.compartments {
-        if !COMPARTMENTS.contains(&c.as_str()) {
-            errors.push(Error::lexicon(
-                &r.origin.file,
-                r.origin.line,
-                format!("mechanism_rule `{}`: unknown compartment `{c}`", r.id),
-            ));
-        }
-    }
-}
 
 /// Which modifier family a hit belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -609,12 +424,7 @@ fn coordinated_groups<'a>(
 }
 
 fn entry_of<'a>(lex: &'a Lexicon, h: &Hit<Key>) -> &'a ModifierEntry {
-    match h.key {
-        Key::Anatomy(i) => &lex.anatomy[i as usize],
-        Key::Descriptor(i) => &lex.descriptors[i as usize],
-        Key::Cause(i) => &lex.causes[i as usize],
-        _ => unreachable!("filtered to modifier families"),
-    }
+    lex.modifier(h.key).expect("filtered to modifier families")
 }
 
 /// The mention a modifier at tokens `a..=b` describes: the one whose span contains it, else the
@@ -803,68 +613,4 @@ fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceVie
 fn original(text: &str, s: &SentenceView, start: usize, end: usize) -> String {
     let (a, b) = s.norm.original_range(start, end);
     text.get(a..b).unwrap_or("").to_string()
-}
-
-/// Organs and sites named by each sentence (for rules scoped to "that site").
-pub fn sentence_places(lex: &Lexicon, s: &SentenceView) -> Vec<String> {
-    let mut out = Vec::new();
-    for h in leftmost_longest(&s.hits, |k| matches!(k, Key::Anatomy(_))) {
-        let e = entry_of(lex, &h);
-        for v in [&e.organ, &e.site].into_iter().flatten() {
-            if !out.contains(v) {
-                out.push(v.clone());
-            }
-        }
-    }
-    out
-}
-
-/// Decide the mechanism of mentions the sentence left undecided from the report's context
-/// (the `[[mechanism_rule]]`s, in order).
-pub fn apply_mechanism_rules(
-    rules: &[MechanismRule],
-    conditions: &[Condition],
-    places: &[Vec<String>],
-    mentions: &mut [Mention],
-) {
-    for m in mentions.iter_mut() {
-        // a denied calcification ("non-calcified nodule") has no mechanism to decide
-        if m.mechanism != "indeterminate" || m.negated {
-            continue;
-        }
-        for r in rules {
-            let applies_here = (r.organs.is_empty()
-                && r.sites.is_empty()
-                && r.compartments.is_empty()
-                && r.entities.is_empty())
-                || r.organs.contains(&m.organ)
-                || r.sites.contains(&m.site)
-                || r.compartments.contains(&m.compartment)
-                || r.entities.contains(&m.entity);
-            if !applies_here {
-                continue;
-            }
-            let found = conditions.iter().find(|c| {
-                c.asserted()
-                    && r.conditions.contains(&c.id)
-                    && (r.scope == "report"
-                        || c.sentence_index == m.sentence_index
-                        || places.get(c.sentence_index as usize).is_some_and(|p| {
-                            (m.organ != "unspecified" && p.contains(&m.organ))
-                                || (m.site != "unspecified" && p.contains(&m.site))
-                        }))
-            });
-            if let Some(c) = found {
-                m.mechanism = r.mechanism.clone();
-                m.mechanism_basis = c.text.clone();
-                m.mechanism_source = c.id.clone();
-                if m.entity == "none" {
-                    if let Some(e) = r.entity_by_organ.get(&m.organ) {
-                        m.entity = e.clone();
-                    }
-                }
-                break;
-            }
-        }
-    }
 }

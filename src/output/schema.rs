@@ -1,7 +1,8 @@
 //! The columns of calcmine's tables, defined once and used by every writer (TSV, CSV, JSON
 //! lines, and the Polars frames), so the formats cannot drift apart.
 
-use crate::model::{Mention, ReportResult, Status};
+use calcmine_core::lexicon::vocab::lab;
+use calcmine_core::model::{Mention, ReportResult, Status};
 
 /// A cell value, borrowed from the record where possible.
 #[derive(Debug, Clone, PartialEq)]
@@ -376,13 +377,13 @@ impl ReportField {
                 }
                 Val::List(v)
             }
-            R::CalciumMgDl => Val::Float(r.lab("calcium").map(round_lab)),
-            R::PhosphateMgDl => Val::Float(r.lab("phosphate").map(round_lab)),
-            R::CaPhosProduct => Val::Float(r.lab("ca_phos_product").map(round_lab)),
-            R::PthPgMl => Val::Float(r.lab("pth").map(round_lab)),
-            R::VitaminDNgMl => Val::Float(r.lab("vitamin_d_25oh").map(round_lab)),
-            R::Egfr => Val::Float(r.lab("egfr").map(round_lab)),
-            R::CkdStage => match r.lab("ckd_stage") {
+            R::CalciumMgDl => Val::Float(r.lab(lab::CALCIUM).map(round_lab)),
+            R::PhosphateMgDl => Val::Float(r.lab(lab::PHOSPHATE).map(round_lab)),
+            R::CaPhosProduct => Val::Float(r.lab(lab::CA_PHOS_PRODUCT).map(round_lab)),
+            R::PthPgMl => Val::Float(r.lab(lab::PTH).map(round_lab)),
+            R::VitaminDNgMl => Val::Float(r.lab(lab::VITAMIN_D).map(round_lab)),
+            R::Egfr => Val::Float(r.lab(lab::EGFR).map(round_lab)),
+            R::CkdStage => match r.lab(lab::CKD_STAGE) {
                 Some(v) => Val::Int(v.round() as i64),
                 None => Val::Null,
             },
@@ -404,8 +405,8 @@ impl ReportField {
                     })
                     .collect(),
             ),
-            R::RecommendationTypes => Val::List(recommendation_types(r)),
-            R::FollowupIntervalDays => match followup_interval_days(r) {
+            R::RecommendationTypes => Val::List(r.recommendation_types()),
+            R::FollowupIntervalDays => match r.followup_interval_days() {
                 Some(d) => Val::Int(d as i64),
                 None => Val::Null,
             },
@@ -426,26 +427,6 @@ impl ReportField {
             },
         }
     }
-}
-
-/// The distinct recommendation types of a report, in the order they first appear.
-pub fn recommendation_types(r: &ReportResult) -> Vec<String> {
-    let mut v: Vec<String> = Vec::new();
-    for x in &r.recommendations {
-        if !v.contains(&x.kind) {
-            v.push(x.kind.clone());
-        }
-    }
-    v
-}
-
-/// The shortest interval stated for an imaging follow-up, in days (`None` when none is).
-pub fn followup_interval_days(r: &ReportResult) -> Option<u32> {
-    r.recommendations
-        .iter()
-        .filter(|x| x.kind == "imaging_followup")
-        .filter_map(|x| x.interval_days)
-        .min()
 }
 
 /// A lab value as every table holds it: rounded to 3 decimals (`2.61 mmol/L` calcium is
@@ -545,7 +526,7 @@ impl AuditField {
     pub fn value(self, r: &ReportResult) -> Val<'_> {
         match self.report_field() {
             Some(f) => f.value(r),
-            None => Val::Str(crate::audit::outcome(r).as_str()),
+            None => Val::Str(calcmine_core::audit::outcome(r).as_str()),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Clinical context and labs stated in a report (TAXONOMY.md §7).
+//! Clinical context and labs stated in a report (docs/taxonomy.md §7).
 //!
 //! Conditions are phrase hits (the `condition` family, in the same automaton as everything
 //! else) asserted by the ConText engine, so "no history of CKD" does not count. Lab values are
@@ -7,57 +7,9 @@
 
 use regex::Regex;
 
-use crate::error::Error;
+use crate::lexicon::vocab::lab;
 use crate::lexicon::LabEntry;
 use crate::model::LabValue;
-
-/// Check lab entries: patterns compile, factors are positive, ranges are ranges.
-pub fn validate_labs(labs: &[LabEntry], errors: &mut Vec<Error>) {
-    for l in labs {
-        let err = |m: String| Error::lexicon(&l.origin.file, l.origin.line, m);
-        if l.terms.is_empty() && l.terms_need_unit.is_empty() && l.patterns.is_empty() {
-            errors.push(err(format!("lab `{}`: no terms and no patterns", l.id)));
-        }
-        if !l.patterns.is_empty() && l.terms.is_empty() && l.cues.is_empty() {
-            errors.push(err(format!(
-                "lab `{}`: patterns need `cues` (words that must occur in the sentence)",
-                l.id
-            )));
-        }
-        if l.min.is_nan() || l.max.is_nan() || l.min >= l.max {
-            errors.push(err(format!("lab `{}`: min must be below max", l.id)));
-        }
-        for u in &l.units {
-            if u.factor.is_nan() || u.factor <= 0.0 || u.spellings.is_empty() {
-                errors.push(err(format!(
-                    "lab `{}`: each unit needs spellings and a positive factor",
-                    l.id
-                )));
-            }
-        }
-        for p in &l.patterns {
-            match Regex::new(p) {
-                // without a `value` group the first group is the value: it cannot be `not`
-                Ok(r)
-                    if r.capture_names().flatten().all(|n| n != "value")
-                        && r.capture_names().nth(1).flatten() == Some("not") =>
-                {
-                    errors.push(err(format!(
-                        "lab `{}`: pattern `{p}`: the first group is the value, not `not` \
-                         (move the value first or name it `(?P<value>...)`)",
-                        l.id
-                    )))
-                }
-                Ok(r) if r.captures_len() >= 2 => {}
-                Ok(_) => errors.push(err(format!(
-                    "lab `{}`: pattern `{p}` needs a capture group for the value",
-                    l.id
-                ))),
-                Err(e) => errors.push(err(format!("lab `{}`: pattern `{p}`: {e}", l.id))),
-            }
-        }
-    }
-}
 
 /// One compiled way of reading a lab.
 #[derive(Debug, Clone)]
@@ -259,10 +211,13 @@ fn parse_number(s: &str) -> Option<f64> {
 /// The calcium × phosphate product from separately stated values, when no product is stated.
 pub fn add_computed_product(labs: &mut Vec<LabValue>, max: f64) {
     let first = |name: &str| labs.iter().find(|l| l.name == name && l.parsed).cloned();
-    if labs.iter().any(|l| l.name == "ca_phos_product" && l.parsed) {
+    if labs
+        .iter()
+        .any(|l| l.name == lab::CA_PHOS_PRODUCT && l.parsed)
+    {
         return;
     }
-    let (Some(ca), Some(p)) = (first("calcium"), first("phosphate")) else {
+    let (Some(ca), Some(p)) = (first(lab::CALCIUM), first(lab::PHOSPHATE)) else {
         return;
     };
     let (Some(a), Some(b)) = (ca.value, p.value) else {
@@ -275,7 +230,7 @@ pub fn add_computed_product(labs: &mut Vec<LabValue>, max: f64) {
         format!("{} {}", ca.sentence, p.sentence)
     };
     labs.push(LabValue {
-        name: "ca_phos_product".into(),
+        name: lab::CA_PHOS_PRODUCT.into(),
         value: (v <= max).then_some(v),
         unit: "mg2/dL2".into(),
         text: format!("computed: {} × {}", ca.text, p.text),

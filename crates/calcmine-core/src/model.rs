@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::lexicon::vocab::recommendation;
+
 /// Sections given by an input's structure: (start offset into the text, section name), one
 /// per text column.
 pub type ColumnSections = Arc<[(usize, Arc<str>)]>;
@@ -46,7 +48,8 @@ impl Report {
     }
 }
 
-/// ConText assertion status, derived from the flags (TAXONOMY.md §2).
+/// ConText assertion status (docs/taxonomy.md §2), derived from the flags by
+/// `context::Assertion::status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -63,18 +66,6 @@ impl Status {
             Status::Absent => "absent",
             Status::Possible => "possible",
             Status::Hypothetical => "hypothetical",
-        }
-    }
-    /// `absent` if negated; else `possible` if uncertain; else `hypothetical`; else `present`.
-    pub fn derive(negated: bool, uncertain: bool, hypothetical: bool) -> Status {
-        if negated {
-            Status::Absent
-        } else if uncertain {
-            Status::Possible
-        } else if hypothetical {
-            Status::Hypothetical
-        } else {
-            Status::Present
         }
     }
 }
@@ -115,7 +106,7 @@ pub struct Mention {
     pub experiencer: String,
     pub sentence: String,
     pub triggers: Vec<TriggerHit>,
-    // Taxonomy coding (TAXONOMY.md §3–6); `unspecified` / `none` when the text does not say.
+    // Taxonomy coding (docs/taxonomy.md §3–6); `unspecified` / `none` when the text does not say.
     pub process: String,
     pub location_class: String,
     pub compartment: String,
@@ -178,7 +169,7 @@ impl Mention {
     }
 }
 
-/// A lab value stated in the report (TAXONOMY.md §7).
+/// A lab value stated in the report (docs/taxonomy.md §7).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LabValue {
     /// `calcium`, `phosphate`, `ca_phos_product`, `pth`, `vitamin_d_25oh`, `egfr`, `ckd_stage`.
@@ -195,7 +186,7 @@ pub struct LabValue {
     pub sentence: String,
 }
 
-/// A clinical condition stated in the report (TAXONOMY.md §7).
+/// A clinical condition stated in the report (docs/taxonomy.md §7).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Condition {
     /// e.g. `ckd`, `dialysis`, `hyperparathyroidism`, `prior_trauma`.
@@ -223,7 +214,7 @@ pub struct WorkupReason {
     pub sentence: String,
 }
 
-/// A recommendation statement (TAXONOMY.md §9): one per type per sentence.
+/// A recommendation statement (docs/taxonomy.md §9): one per type per sentence.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Recommendation {
     /// `metabolic_labs`, `imaging_followup`, `clinical_correlation`, `specialist_referral`,
@@ -265,6 +256,26 @@ pub struct ReportResult {
 }
 
 impl ReportResult {
+    /// The distinct recommendation types of the report, in the order they first appear.
+    pub fn recommendation_types(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for x in &self.recommendations {
+            if !v.contains(&x.kind) {
+                v.push(x.kind.clone());
+            }
+        }
+        v
+    }
+
+    /// The shortest interval stated for an imaging follow-up, in days (`None` when none is).
+    pub fn followup_interval_days(&self) -> Option<u32> {
+        self.recommendations
+            .iter()
+            .filter(|x| x.kind == recommendation::IMAGING_FOLLOWUP)
+            .filter_map(|x| x.interval_days)
+            .min()
+    }
+
     pub fn count(&self, status: Status) -> usize {
         self.mentions.iter().filter(|m| m.status == status).count()
     }

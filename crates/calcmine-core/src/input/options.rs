@@ -1,0 +1,102 @@
+//! What to read and how: input formats, column names, limits, and the counts kept while reading.
+
+/// Column names tried, in order, when `--id-col` is not given.
+pub const DEFAULT_ID_COLS: &[&str] = &["report_id", "id", "note_id", "uid"];
+/// Column names tried, in order, when `--text-col` is not given.
+pub const DEFAULT_TEXT_COLS: &[&str] = &["text", "report", "report_text"];
+
+/// How to read a non-file input (stdin), or to override what a file's extension says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum InputFormat {
+    /// the whole stream (or file) is one report
+    Txt,
+    /// one report per line
+    Lines,
+    Csv,
+    Tsv,
+    Jsonl,
+}
+
+/// The longest report analysed by default: 1 MiB, a hundred times a long radiology report.
+///
+/// A guard, as spaCy's `max_length` is, against a whole archive pasted into one field or one
+/// `.txt` file: every mention keeps its sentence (up to [`crate::sentence::MAX_SENTENCE_BYTES`]),
+/// so memory grows with mentions times sentence length, not with input size. Measured: 4 MB of
+/// "calcified calcified …" as one report took 2.0 GB, 20 MB took 9.9 GB; 1 MiB of it takes
+/// about 0.5 GB, and real report text far less.
+pub const DEFAULT_MAX_REPORT_BYTES: usize = 1 << 20;
+
+#[derive(Debug, Clone)]
+pub struct InputOptions {
+    pub id_col: Option<String>,
+    /// Text columns, each becoming a section named after it, in this order.
+    pub text_cols: Vec<String>,
+    /// Force a format (stdin defaults to `txt`, or `lines` with `--lines`).
+    pub format: Option<InputFormat>,
+    /// Reports longer than this many bytes are not analysed: they come out as failed, with an
+    /// `error` that says why, like a malformed record. `None`: no limit.
+    pub max_report_bytes: Option<usize>,
+}
+
+impl InputOptions {
+    /// The most bytes of one record (a file, a line, a table row) held in memory while
+    /// reading: twice the report limit and 64 KiB, room for a row's other columns and quoting.
+    /// A longer record is over the limit whatever it holds; the rest of it is read past, not
+    /// into memory, so a quote left open near the start of a 100 GB table, or an archive
+    /// without a line break, costs no more memory than one long report.
+    pub fn record_cap(&self) -> Option<usize> {
+        self.max_report_bytes
+            .map(|m| m.saturating_mul(2).saturating_add(64 << 10))
+    }
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            id_col: None,
+            text_cols: Vec::new(),
+            format: None,
+            max_report_bytes: Some(DEFAULT_MAX_REPORT_BYTES),
+        }
+    }
+}
+
+/// Parse a size in bytes as `--max-report-bytes` takes it: a number with an optional binary
+/// suffix (`K`, `M`, `G`, any case, optionally followed by `B` or `iB`): `1M` is 1,048,576. `0`
+/// means no limit (`None`).
+pub fn parse_size(s: &str) -> std::result::Result<Option<usize>, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let unit = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (digits, shift) = match unit.as_bytes().last() {
+        Some(b'k') => (&unit[..unit.len() - 1], 10),
+        Some(b'm') => (&unit[..unit.len() - 1], 20),
+        Some(b'g') => (&unit[..unit.len() - 1], 30),
+        _ => (unit, 0),
+    };
+    let n: usize = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: expected a size in bytes, e.g. 1048576, 512K or 1M"))?;
+    let bytes = n
+        .checked_mul(1usize << shift)
+        .ok_or_else(|| format!("`{s}`: too large"))?;
+    Ok((bytes > 0).then_some(bytes))
+}
+
+/// Counts kept while reading, for the run summary.
+#[derive(Debug, Clone, Default)]
+pub struct ReadStats {
+    pub reports: u64,
+    pub failed: u64,
+    pub invalid_utf8: u64,
+    pub bytes: u64,
+    pub errors: Vec<String>,
+}
+
+/// What to do after a report: go on, or stop reading (a closed pipe downstream).
+pub type Flow = std::ops::ControlFlow<()>;
