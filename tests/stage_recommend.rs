@@ -1,19 +1,15 @@
-//! Recommendation statements (TAXONOMY.md §9) from realistic impressions: their types, their
-//! intervals, and the statements that are not recommendations.
+//! The recommend stage (TAXONOMY.md §9): recommendation statements from realistic impressions,
+//! their types, their intervals, the statements that are not recommendations, their report
+//! columns, and a user's own recommendation terms.
+
+mod common;
 
 use calcmine::{Engine, Lexicon, Report};
-
-fn engine() -> Engine {
-    Engine::new(Lexicon::bundled().expect("bundled lexicon"))
-}
+use common::{engine, run};
 
 /// (type, interval_days) of every recommendation found in `text`.
 fn recs(text: &str) -> Vec<(String, Option<u32>)> {
-    let r = engine().process(&Report {
-        id: "r".into(),
-        text: text.into(),
-        ..Default::default()
-    });
+    let r = run(text);
     r.recommendations
         .iter()
         .map(|r| (r.kind.clone(), r.interval_days))

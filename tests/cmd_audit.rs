@@ -1,23 +1,20 @@
-//! The follow-up audit: every outcome, the summary by work-up rule, and the command.
+//! `calcmine audit`, the follow-up audit: every outcome, the summary by work-up rule, the row
+//! defined by the schema, and the command: its table and summary, outcomes from real flagging,
+//! and the table in Parquet with typed columns.
 //!
-//! Work-up flags come from the flags stage (TAXONOMY.md §8); these tests set them by hand on
+//! Work-up flags come from the flags stage (TAXONOMY.md §8); the first tests set them by hand on
 //! results whose recommendations are found by the real pipeline, so the audit logic is tested
 //! on its own.
 
-use assert_cmd::Command;
+mod common;
+
+use std::collections::BTreeMap;
+
 use calcmine::audit::{outcome, AuditSummary, Outcome};
 use calcmine::model::WorkupReason;
 use calcmine::output::schema::{AuditField, Val};
-use calcmine::{Engine, Lexicon, Report, ReportResult};
-
-fn process(id: &str, text: &str) -> ReportResult {
-    let engine = Engine::new(Lexicon::bundled().expect("bundled lexicon"));
-    engine.process(&Report {
-        id: id.into(),
-        text: text.into(),
-        ..Default::default()
-    })
-}
+use calcmine::ReportResult;
+use common::{calcmine, process, read_parquet, three_reports};
 
 /// A report the flags stage would flag by `rules`.
 fn flagged(id: &str, text: &str, rules: &[&str], priority: &'static str) -> ReportResult {
@@ -170,8 +167,7 @@ fn command_writes_table_and_summary() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("reports.csv");
     std::fs::write(&input, CSV).unwrap();
-    let assert = Command::cargo_bin("calcmine")
-        .unwrap()
+    let assert = calcmine()
         .args(["audit", "-q", "--text-col", "impression", "--format", "tsv"])
         .arg(&input)
         .assert()
@@ -197,8 +193,7 @@ fn command_writes_table_and_summary() {
 
     // --out: table to the file, summary to stdout; --gaps-only keeps the header only here
     let table = dir.path().join("gaps.jsonl");
-    let assert = Command::cargo_bin("calcmine")
-        .unwrap()
+    let assert = calcmine()
         .args(["audit", "-q", "--text-col", "impression", "--gaps-only"])
         .args(["--format", "jsonl", "--out"])
         .arg(&table)
@@ -208,4 +203,118 @@ fn command_writes_table_and_summary() {
     let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     assert!(out.contains("not_indicated"), "{out}");
     assert_eq!(std::fs::read_to_string(&table).unwrap(), "");
+}
+
+/// JSON-lines output as objects keyed by report id.
+fn jsonl_by_id(stdout: &[u8]) -> BTreeMap<String, serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+            (v["report_id"].as_str().expect("report_id").to_string(), v)
+        })
+        .collect()
+}
+
+#[test]
+fn audit_outcomes_come_from_real_flagging() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = calcmine()
+        .args(["audit", "--format", "jsonl", "-q", "--no-summary"])
+        .args(three_reports(dir.path()))
+        .output()
+        .unwrap();
+    // a gap was found: exit 0
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = jsonl_by_id(&out.stdout);
+    assert_eq!(rows["gap"]["outcome"], "workup_not_recommended");
+    assert_eq!(rows["gap"]["metabolic_workup"], true);
+    let rules = rows["gap"]["workup_rules"].as_array().unwrap();
+    assert!(
+        rules.iter().any(|r| r == "metastatic_pattern"),
+        "metastatic pulmonary calcification is a metastatic pattern: {rules:?}"
+    );
+    assert_eq!(rows["recommended"]["outcome"], "workup_recommended");
+    assert_eq!(
+        rows["recommended"]["recommendation_types"],
+        serde_json::json!(["metabolic_labs"])
+    );
+    assert_eq!(rows["normal"]["outcome"], "not_indicated");
+    assert_eq!(rows["normal"]["metabolic_workup"], false);
+
+    // without the gap report there is no gap: exit 1
+    let files = three_reports(dir.path());
+    let out = calcmine()
+        .args(["audit", "-q", "--no-summary"])
+        .args(&files[1..])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn audit_writes_parquet_with_typed_columns() {
+    use calcmine::output::schema::{AuditField, Kind};
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("audit.parquet");
+    let out = calcmine()
+        .args(["audit", "--format", "parquet", "-q", "--no-summary", "-o"])
+        .arg(&target)
+        .args(three_reports(dir.path()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let df = read_parquet(&target);
+    assert_eq!(df.height(), 3);
+    let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
+    let want: Vec<&str> = AuditField::columns(false)
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    assert_eq!(names, want);
+    for f in AuditField::columns(false) {
+        let got = df.column(f.name()).unwrap().dtype();
+        let ok = match f.kind() {
+            Kind::Category => got.is_categorical(),
+            Kind::Int => got == &DataType::Int64,
+            Kind::Bool => got == &DataType::Boolean,
+            Kind::Float => got == &DataType::Float64,
+            Kind::Str => got == &DataType::String,
+            Kind::List => got == &DataType::List(Box::new(DataType::String)),
+        };
+        assert!(ok, "{}: {got:?}", f.name());
+    }
+    let outcome = df
+        .column("outcome")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    let outcome: Vec<Option<&str>> = outcome.str().unwrap().iter().collect();
+    assert_eq!(
+        outcome,
+        [
+            Some("workup_not_recommended"),
+            Some("workup_recommended"),
+            Some("not_indicated")
+        ]
+    );
+    // Parquet is binary: it needs a file
+    let out = calcmine()
+        .args(["audit", "--format", "parquet", "-q"])
+        .args(three_reports(dir.path()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--out FILE"));
 }

@@ -1,15 +1,17 @@
 //! `calcmine explain` in a pipe (plain markers) and in a terminal (colour), the way a user runs
-//! it to see why a mention got its status.
+//! it to see why a mention got its status; `--first`, `--id`, and what it shows of the work-up
+//! rule and the mechanism's basis.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{bin, calcmine, GAP};
 
 const REPORT: &str = "FINDINGS: Bilateral basal ganglia calcifications. No calcified granuloma.\n\
 IMPRESSION: Recommend serum calcium and PTH levels. Follow-up CT in 6-12 months.\n";
 
 #[test]
 fn in_a_pipe_marks_are_plain() {
-    let out = Command::cargo_bin("calcmine")
-        .unwrap()
+    let out = calcmine()
         .arg("explain")
         .write_stdin(REPORT)
         .assert()
@@ -43,8 +45,7 @@ fn first_n_and_colour_on_request() {
         "{\"id\":\"a\",\"text\":\"Calcified granuloma.\"}\n{\"id\":\"b\",\"text\":\"No calcification.\"}\n{\"id\":\"c\",\"text\":\"Possible calcification.\"}\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("calcmine")
-        .unwrap()
+    let out = calcmine()
         .args(["explain", "--first", "2", "--color", "always"])
         .arg(&input)
         .assert()
@@ -59,8 +60,7 @@ fn first_n_and_colour_on_request() {
         "{out:?}"
     );
     // --id picks one report; absent only: exit status 1
-    Command::cargo_bin("calcmine")
-        .unwrap()
+    calcmine()
         .args(["explain", "--id", "b"])
         .arg(&input)
         .assert()
@@ -72,7 +72,7 @@ fn first_n_and_colour_on_request() {
 /// colours. Skipped, saying so, where util-linux `script` is not installed (macOS, BSD).
 #[test]
 fn in_a_terminal_it_colours() {
-    let bin = assert_cmd::cargo::cargo_bin("calcmine");
+    let bin = bin();
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("report.txt");
     std::fs::write(&input, REPORT).unwrap();
@@ -104,5 +104,35 @@ fn in_a_terminal_it_colours() {
     assert!(
         !out.contains("[["),
         "no plain markers in a terminal: {out:?}"
+    );
+}
+
+#[test]
+fn explain_shows_the_workup_rule_and_the_mechanism_basis() {
+    let out = calcmine()
+        .args(["explain", "--color", "never"])
+        .write_stdin(GAP)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "a present mention: exit 0");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("[[calcification]]"), "{text}");
+    // the mechanism and what made it metastatic: the patient's end-stage renal disease
+    assert!(
+        text.contains("mechanism: metastatic (basis: End-stage renal disease)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("work-up rules of its sentence: metastatic_pattern"),
+        "{text}"
+    );
+    assert!(text.contains("conditions: esrd, dialysis"), "{text}");
+    assert!(
+        text.contains("audit outcome workup_not_recommended"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rule metastatic_pattern: Diffuse centrilobular"),
+        "{text}"
     );
 }

@@ -1,18 +1,13 @@
-//! `calcmine eval` from the outside: figures computed by hand on small gold files, the
-//! disagreements file, and floors turning into the exit status.
+//! `calcmine eval` from the outside: figures computed by hand on small gold files (report-level
+//! and sentence-level NegEx layout), the disagreements file, floors turning into the exit
+//! status, and a bad gold file named by file and line.
+
+mod common;
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::{calcmine, write};
 use predicates::str::contains;
-
-fn calcmine() -> Command {
-    Command::cargo_bin("calcmine").expect("the calcmine binary is built")
-}
-
-fn write(path: &Path, contents: &str) {
-    std::fs::write(path, contents).unwrap();
-}
 
 /// Five reports: calcmine finds calcification present in 1, 2 and 5.
 fn reports(dir: &Path) -> std::path::PathBuf {

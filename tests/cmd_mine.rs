@@ -1,18 +1,18 @@
-//! `calcmine mine`: the tables it writes, their types, every report appearing, atomic files,
-//! determinism across thread counts, and `--shard` splitting an archive exactly.
+//! `calcmine mine`: the tables it writes, their types (the taxonomy and lab columns included),
+//! every report appearing, `--screen-only`, over-long fields, atomic files, determinism across
+//! thread counts, row groups, and `--shard` splitting an archive exactly.
+
+mod common;
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use calcmine::output::schema::{Kind, MentionField, ReportField};
+use common::{bin, calcmine, read_parquet};
 use polars::prelude::*;
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_calcmine"))
-}
 
 /// Sentences as they appear in chest, abdominal and musculoskeletal reports.
 const FINDINGS: &[&str] = &[
@@ -60,12 +60,6 @@ fn mine(args: &[&str]) -> std::process::Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-fn read_parquet(path: &Path) -> DataFrame {
-    ParquetReader::new(File::open(path).unwrap())
-        .finish()
-        .unwrap()
 }
 
 fn expected_dtype(kind: Kind) -> Option<DataType> {
@@ -603,4 +597,113 @@ fn row_groups_shorten_towards_the_end_of_the_input_the_same_at_any_thread_count(
         );
     }
     assert_eq!(read_parquet(&one.join("reports.parquet")).height(), 3600);
+}
+
+#[test]
+fn mine_reports_carry_typed_taxonomy_and_lab_columns() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("ckd5.txt");
+    std::fs::write(
+        &report,
+        "HISTORY: Chronic kidney disease stage 5. Serum calcium 2.61 mmol/L, phosphate 2.1 mmol/L, \
+         PTH 450 pg/mL.\n\
+         FINDINGS: Punctate calcifications in both kidneys, consistent with medullary \
+         nephrocalcinosis.\n\
+         IMPRESSION: Medullary nephrocalcinosis. Follow-up renal ultrasound in 6 months.\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("mined");
+    let out = calcmine()
+        .args(["mine", "-q", "--out"])
+        .arg(&out_dir)
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| read_parquet(&out_dir.join(name));
+    let reports = read("reports.parquet");
+    let float = |c: &str| {
+        let col = reports.column(c).unwrap();
+        assert_eq!(col.dtype(), &DataType::Float64, "{c}");
+        col.f64().unwrap().get(0)
+    };
+    // mmol/L converted to mg/dL (× 4.008, × 3.097), the product computed, 3 decimals
+    assert_eq!(float("calcium_mg_dl"), Some(10.461));
+    assert_eq!(float("phosphate_mg_dl"), Some(6.504));
+    assert_eq!(float("ca_phos_product"), Some(68.034));
+    assert_eq!(float("pth_pg_ml"), Some(450.0));
+    assert_eq!(float("egfr"), None);
+    let int = |c: &str| {
+        let col = reports.column(c).unwrap();
+        assert_eq!(col.dtype(), &DataType::Int64, "{c}");
+        col.i64().unwrap().get(0)
+    };
+    assert_eq!(int("ckd_stage"), Some(5));
+    assert_eq!(int("followup_interval_days"), Some(180));
+    let list = |c: &str| {
+        let col = reports.column(c).unwrap();
+        assert_eq!(
+            col.dtype(),
+            &DataType::List(Box::new(DataType::String)),
+            "{c}"
+        );
+        let s = col.list().unwrap().get_as_series(0).unwrap();
+        s.str()
+            .unwrap()
+            .iter()
+            .map(|x| x.unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list("recommendation_types"), ["imaging_followup"]);
+    assert!(list("conditions").contains(&"ckd".to_string()));
+    assert!(list("workup_rules").contains(&"ca_phos_product_high".to_string()));
+    assert_eq!(
+        reports
+            .column("metabolic_workup")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .get(0),
+        Some(true)
+    );
+    // the mention codes: the kidney, medullary, metastatic in CKD
+    let mentions = read("mentions.parquet");
+    let strings = |c: &str| -> Vec<String> {
+        let col = mentions.column(c).unwrap().cast(&DataType::String).unwrap();
+        col.str()
+            .unwrap()
+            .iter()
+            .map(|x| x.unwrap_or_default().to_string())
+            .collect()
+    };
+    assert!(mentions
+        .column("mechanism")
+        .unwrap()
+        .dtype()
+        .is_categorical());
+    assert!(mentions
+        .column("compartment")
+        .unwrap()
+        .dtype()
+        .is_categorical());
+    assert!(
+        strings("organ").iter().all(|o| o == "kidney"),
+        "{:?}",
+        strings("organ")
+    );
+    assert!(
+        strings("mechanism").iter().any(|m| m == "metastatic"),
+        "{:?}",
+        strings("mechanism")
+    );
+    assert_eq!(
+        mentions.column("morphology").unwrap().dtype(),
+        &DataType::List(Box::new(DataType::String))
+    );
 }

@@ -1,16 +1,19 @@
-//! No panic on any input, nothing lost: a deterministic randomized test that pushes many
-//! generated inputs through `Engine::process` and through every reader, and checks the
-//! invariants every later stage relies on (offsets are char boundaries inside the report and
-//! slice back to the mention text, sentences lie inside the report, one report out per report
-//! in). The generator is a tiny xorshift so a failure is reproducible from its case number.
+//! Hostile input, generated: no panic on any input, nothing lost. Deterministic randomized tests
+//! push many generated texts and files through `Engine::process` and through every reader, and
+//! check the invariants every later stage relies on (offsets are char boundaries inside the
+//! report and slice back to the mention text, sentences lie inside the report, one report out
+//! per report in, rows over the size cap read past without disturbing the others); with very
+//! long lines, and multi-byte and invisible characters around terms. The generator is a tiny
+//! xorshift so a failure is reproducible from its case number. Malformed input case by case is
+//! in stage_input.rs.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
 
-use calcmine::input::{read_reports, Flow, InputFormat, InputOptions, ReadStats};
-use calcmine::{Engine, Lexicon, Report};
+use calcmine::input::{InputFormat, InputOptions};
+use calcmine::{Engine, Report};
+use common::{bundled_engine, gzip, read_all};
 
 /// xorshift64*: small, fast, deterministic.
 struct Rng(u64);
@@ -257,7 +260,7 @@ fn check_report(engine: &Engine, report: &Report, case: &str) {
 
 #[test]
 fn generated_reports_never_panic_and_offsets_slice_the_text() {
-    let engine = Engine::new(Lexicon::bundled().unwrap());
+    let engine = bundled_engine();
     let mut rng = Rng::new(2);
     for case in 0..6000 {
         let bytes = if case % 10 == 9 {
@@ -302,7 +305,7 @@ fn generated_reports_never_panic_and_offsets_slice_the_text() {
 
 #[test]
 fn very_long_lines_and_empty_text() {
-    let engine = Engine::new(Lexicon::bundled().unwrap());
+    let engine = bundled_engine();
     let mut rng = Rng::new(3);
     check_report(&engine, &Report::default(), "empty");
     for case in 0..6 {
@@ -325,7 +328,7 @@ fn very_long_lines_and_empty_text() {
 /// slice back to the term.
 #[test]
 fn multibyte_characters_around_terms_map_back_exactly() {
-    let engine = Engine::new(Lexicon::bundled().unwrap());
+    let engine = bundled_engine();
     for text in [
         "“Calcified granuloma” in the right apex.",
         "Calcified granuloma—right apex.",
@@ -373,7 +376,7 @@ fn multibyte_characters_around_terms_map_back_exactly() {
 /// phrase is still one mention.
 #[test]
 fn invisible_characters_do_not_split_a_phrase() {
-    let engine = Engine::new(Lexicon::bundled().unwrap());
+    let engine = bundled_engine();
     for text in [
         "Calcified\u{200b} granuloma in the right apex.",
         "\u{feff}Calcified \u{2060}granuloma.",
@@ -417,29 +420,6 @@ fn csv_quote(field: &[u8]) -> Vec<u8> {
     out
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap()
-}
-
-fn read_all(path: &Path, opts: &InputOptions) -> (Vec<Report>, ReadStats) {
-    let mut out = Vec::new();
-    let mut stats = ReadStats::default();
-    let counter = Arc::new(AtomicU64::new(0));
-    read_reports(
-        &[path.to_path_buf()],
-        opts,
-        &mut stats,
-        &counter,
-        &mut |r| {
-            out.push(r);
-            Flow::Continue(())
-        },
-    );
-    (out, stats)
-}
-
 /// Write `bytes` under `name`, a gzipped copy under `name.gz` and a Zstandard one under
 /// `name.zst`; return the three paths.
 fn write_both(dir: &Path, name: &str, bytes: &[u8]) -> [PathBuf; 3] {
@@ -454,7 +434,7 @@ fn write_both(dir: &Path, name: &str, bytes: &[u8]) -> [PathBuf; 3] {
 
 #[test]
 fn generated_files_in_every_format_lose_no_report() {
-    let engine = Engine::new(Lexicon::bundled().unwrap());
+    let engine = bundled_engine();
     let dir = tempfile::tempdir().unwrap();
     let mut rng = Rng::new(5);
     for case in 0..150 {
@@ -572,210 +552,6 @@ fn generated_files_in_every_format_lose_no_report() {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Edge cases, one by one, through the command line.
-
-use assert_cmd::Command;
-use predicates::str::contains;
-
-fn calcmine() -> Command {
-    Command::cargo_bin("calcmine").expect("the calcmine binary is built")
-}
-
-/// (report_id, section, term, status) of each TSV row.
-fn summary(stdout: &[u8]) -> Vec<(String, String, String, String)> {
-    let text = String::from_utf8_lossy(stdout);
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (a, b, c, d) = (col("report_id"), col("section"), col("term"), col("status"));
-    lines
-        .map(|l| {
-            let v: Vec<&str> = l.split('\t').collect();
-            (v[a].into(), v[b].into(), v[c].into(), v[d].into())
-        })
-        .collect()
-}
-
-fn s4(a: &str, b: &str, c: &str, d: &str) -> (String, String, String, String) {
-    (a.into(), b.into(), c.into(), d.into())
-}
-
-#[test]
-fn empty_stdin_is_one_empty_report() {
-    calcmine()
-        .arg("extract")
-        .write_stdin("")
-        .assert()
-        .code(1)
-        .stderr(contains("1 reports read (0 failed"));
-    calcmine()
-        .args(["extract", "--lines"])
-        .write_stdin("")
-        .assert()
-        .code(1)
-        .stderr(contains("0 reports read"));
-}
-
-#[test]
-fn header_only_csv_has_no_reports_and_an_empty_csv_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("h.csv");
-    std::fs::write(&p, "report_id,report_text\n").unwrap();
-    calcmine()
-        .arg("extract")
-        .arg(&p)
-        .assert()
-        .code(1)
-        .stderr(contains("0 reports read"));
-    let p = dir.path().join("empty.csv");
-    std::fs::write(&p, "").unwrap();
-    calcmine()
-        .arg("extract")
-        .arg(&p)
-        .assert()
-        .code(2)
-        .stderr(contains("empty.csv:1: no header row"));
-}
-
-#[test]
-fn byte_order_marks_hide_neither_a_header_nor_a_column() {
-    let dir = tempfile::tempdir().unwrap();
-    // Excel writes a BOM before a quoted header
-    let p = dir.path().join("bom.csv");
-    std::fs::write(
-        &p,
-        "\u{feff}\"note_id\",\"report\"\r\n\"a1\",\"FINDINGS: Calcified granuloma in the left apex.\"\r\n",
-    )
-    .unwrap();
-    let out = calcmine().arg("extract").arg(&p).assert().code(0);
-    assert_eq!(
-        summary(&out.get_output().stdout),
-        vec![s4("a1", "findings", "calcified_granuloma", "present")]
-    );
-    // a text file with a BOM: the header on its first line is still a header
-    let p = dir.path().join("bom.txt");
-    std::fs::write(&p, "\u{feff}IMPRESSION:\r\nCalcified granuloma.\r\n").unwrap();
-    let out = calcmine().arg("extract").arg(&p).assert().code(0);
-    let out = &out.get_output().stdout;
-    assert_eq!(
-        summary(out),
-        vec![s4("bom", "impression", "calcified_granuloma", "present")]
-    );
-    // offsets index the text without the BOM
-    assert!(String::from_utf8_lossy(out).contains("\t13\t32\t"));
-    // and the first JSON line still parses
-    let p = dir.path().join("bom.jsonl");
-    std::fs::write(
-        &p,
-        "\u{feff}{\"id\": \"j1\", \"text\": \"Calcified granuloma.\"}\n",
-    )
-    .unwrap();
-    calcmine()
-        .arg("extract")
-        .arg(&p)
-        .assert()
-        .code(0)
-        .stderr(contains("(0 failed"));
-}
-
-#[test]
-fn crlf_line_endings_keep_headers_and_sentences() {
-    let report = "CLINICAL HISTORY:\r\nCough.\r\n\r\nFINDINGS:\r\nThe lungs are clear.\r\nNo pleural calcification.\r\n1. Calcified granuloma in the right upper lobe\r\n2. Normal heart size\r\n\r\nIMPRESSION\r\nGranulomatous disease.\r\n";
-    let out = calcmine()
-        .args(["extract", "--format", "jsonl"])
-        .write_stdin(report)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let got: Vec<(&str, &str, &str, &str)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r["section"].as_str().unwrap(),
-                r["term"].as_str().unwrap(),
-                r["status"].as_str().unwrap(),
-                r["sentence"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            (
-                "findings",
-                "calcification",
-                "absent",
-                "No pleural calcification."
-            ),
-            (
-                "findings",
-                "calcified_granuloma",
-                "present",
-                "1. Calcified granuloma in the right upper lobe"
-            ),
-        ]
-    );
-    // the same report in a CSV cell, with CRLF rows
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("crlf.csv");
-    let cell = report.replace('"', "\"\"");
-    std::fs::write(&p, format!("id,text\r\nc1,\"{cell}\"\r\n")).unwrap();
-    let out = calcmine().arg("extract").arg(&p).assert().code(0);
-    assert_eq!(
-        summary(&out.get_output().stdout),
-        vec![
-            s4("c1", "findings", "calcification", "absent"),
-            s4("c1", "findings", "calcified_granuloma", "present"),
-        ]
-    );
-}
-
-#[test]
-fn an_unterminated_quote_keeps_the_report_and_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("open.csv");
-    std::fs::write(
-        &p,
-        "id,text\n1,Calcified granuloma.\n2,\"Dense aortic knob calcification.\n3,No calcification.\n",
-    )
-    .unwrap();
-    let (reports, stats) = read_all(&p, &InputOptions::default());
-    assert_eq!(reports.len(), 2);
-    assert_eq!(reports[0].error, None);
-    assert_eq!(reports[1].id, "2");
-    assert!(
-        reports[1].text.starts_with("Dense aortic knob"),
-        "the text is kept"
-    );
-    let e = reports[1].error.as_deref().unwrap();
-    assert!(e.contains("unterminated quote"), "{e}");
-    assert_eq!(stats.failed, 1);
-    calcmine()
-        .arg("extract")
-        .arg(&p)
-        .assert()
-        .code(2)
-        .stderr(contains("open.csv:3 (record 2): unterminated quote"))
-        .stderr(contains("2 reports read (1 failed"));
-    // a quoted field that is closed, with line breaks and doubled quotes inside, is fine
-    std::fs::write(
-        &p,
-        "id,text\n1,\"Calcified \"\"popcorn\"\"\ngranuloma.\"\n2,\"No calcification.\"\n",
-    )
-    .unwrap();
-    let (reports, stats) = read_all(&p, &InputOptions::default());
-    assert_eq!(reports.len(), 2);
-    assert_eq!(stats.failed, 0, "{:?}", stats.errors);
-    assert_eq!(reports[0].text, "Calcified \"popcorn\"\ngranuloma.");
-}
-
 /// Rows longer than the reader holds are read past, not into memory. Reading past them follows
 /// the same quoting as reading them, so every other row reads exactly as without a limit: same
 /// id, text, line and error, on generated tables with long rows, stray and doubled quotes, line
@@ -862,272 +638,4 @@ fn rows_read_past_at_the_cap_leave_every_other_row_as_it_was() {
         }
     }
     assert!(cut_rows >= 40, "only {cut_rows} rows over the cap");
-}
-
-/// A CSV table of `rows` short reports, one calcified granuloma each, ids 0, 1, …
-fn numbered_table(rows: usize) -> String {
-    let mut csv = String::from("id,text\n");
-    for i in 0..rows {
-        csv.push_str(&format!(
-            "{i},Calcified granuloma number {i} in the right upper lobe.\n"
-        ));
-    }
-    csv
-}
-
-#[test]
-fn a_truncated_gzip_names_the_file_and_keeps_what_was_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = numbered_table(2000);
-    let gz = gzip(csv.as_bytes());
-    let p = dir.path().join("cut.csv.gz");
-    std::fs::write(&p, &gz[..gz.len() * 3 / 4]).unwrap();
-    let (reports, stats) = read_all(&p, &InputOptions::default());
-    assert!(
-        reports.len() > 100 && reports.len() < 2000,
-        "{}",
-        reports.len()
-    );
-    assert!(reports.iter().all(|r| r.error.is_none()));
-    assert_eq!(stats.errors.len(), 1);
-    assert!(stats.errors[0].contains("cut.csv.gz"), "{:?}", stats.errors);
-    assert!(stats.errors[0].contains("read error"), "{:?}", stats.errors);
-    calcmine()
-        .arg("extract")
-        .arg(&p)
-        .assert()
-        .code(2)
-        .stderr(contains("cut.csv.gz"));
-    // a single report in a truncated .txt.gz is kept, marked with the error
-    let gz = gzip(b"FINDINGS: Calcified granuloma. IMPRESSION: Old granulomatous disease.");
-    let p = dir.path().join("r9.txt.gz");
-    std::fs::write(&p, &gz[..gz.len() - 6]).unwrap();
-    let (reports, stats) = read_all(&p, &InputOptions::default());
-    assert_eq!(reports.len(), 1);
-    assert_eq!(reports[0].id, "r9");
-    assert!(reports[0].error.as_deref().unwrap().contains("read error"));
-    assert_eq!(stats.failed, 1);
-    // a gzip of jsonl lines cut short: the lines before the cut are kept
-    let mut jl = String::new();
-    for i in 0..2000 {
-        jl.push_str(&format!(
-            "{{\"id\": {i}, \"text\": \"No calcification {i}.\"}}\n"
-        ));
-    }
-    let gz = gzip(jl.as_bytes());
-    let p = dir.path().join("cut.jsonl.gz");
-    std::fs::write(&p, &gz[..gz.len() / 2]).unwrap();
-    let (reports, stats) = read_all(&p, &InputOptions::default());
-    assert!(reports.len() > 100 && reports.len() < 2000);
-    assert!(
-        stats.errors[0].contains("cut.jsonl.gz:"),
-        "{:?}",
-        stats.errors
-    );
-}
-
-#[test]
-fn zstandard_archives_read_like_plain_ones_and_a_cut_one_is_named() {
-    let dir = tempfile::tempdir().unwrap();
-    // 20,000 rows (1.1 MB): each frame holds several blocks, the unit zstd decodes in
-    let csv = numbered_table(20_000);
-    // two frames, as `cat a.zst b.zst` makes: both read
-    let (head, tail) = csv.split_at(csv.len() / 2);
-    let split = head.rfind('\n').unwrap() + 1;
-    let (head, tail) = (&csv[..split], format!("{}{tail}", &head[split..]));
-    let mut two = zstd::encode_all(head.as_bytes(), 3).unwrap();
-    two.extend(zstd::encode_all(tail.as_bytes(), 19).unwrap());
-    let p = dir.path().join("archive.csv.zst");
-    std::fs::write(&p, &two).unwrap();
-    let (reports, stats) = read_all(&p, &InputOptions::default());
-    assert_eq!(reports.len(), 20_000);
-    assert!(stats.errors.is_empty(), "{:?}", stats.errors);
-    assert_eq!(reports[19_999].id, "19999");
-    // cut short: what was read is kept, the file is named
-    let p = dir.path().join("cut.csv.zst");
-    std::fs::write(&p, &two[..two.len() / 3]).unwrap();
-    let (reports, stats) = read_all(&p, &InputOptions::default());
-    assert!(
-        reports.len() > 1000 && reports.len() < 20_000,
-        "{}",
-        reports.len()
-    );
-    assert_eq!(stats.errors.len(), 1);
-    assert!(
-        stats.errors[0].contains("cut.csv.zst"),
-        "{:?}",
-        stats.errors
-    );
-    assert!(stats.errors[0].contains("read error"), "{:?}", stats.errors);
-    // a directory of compressed reports: the ids are the file stems
-    let scans = dir.path().join("scans");
-    std::fs::create_dir_all(&scans).unwrap();
-    std::fs::write(
-        scans.join("ct-1.txt.zst"),
-        zstd::encode_all(&b"IMPRESSION: Nephrocalcinosis."[..], 3).unwrap(),
-    )
-    .unwrap();
-    std::fs::write(scans.join("ct-2.txt.gz"), gzip(b"No calcification.")).unwrap();
-    std::fs::write(scans.join("notes.md"), "not a report").unwrap();
-    let (reports, _) = read_all(&scans, &InputOptions::default());
-    let ids: Vec<&str> = reports.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["ct-1", "ct-2"]);
-    assert_eq!(reports[0].text, "IMPRESSION: Nephrocalcinosis.");
-}
-
-#[test]
-fn a_directory_without_reports_and_a_missing_file_are_errors_the_rest_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let empty = dir.path().join("scans");
-    std::fs::create_dir_all(&empty).unwrap();
-    std::fs::write(empty.join("notes.csv"), "id,text\n1,calcified\n").unwrap();
-    calcmine()
-        .arg("extract")
-        .arg(&empty)
-        .assert()
-        .code(2)
-        .stderr(contains("scans: no .txt"));
-    let good = dir.path().join("good.txt");
-    std::fs::write(&good, "Calcified granuloma in the left lower lobe.").unwrap();
-    let missing = dir.path().join("missing.txt");
-    let out = calcmine()
-        .arg("extract")
-        .arg(&missing)
-        .arg(&good)
-        .assert()
-        .code(2)
-        .stderr(contains("missing.txt"))
-        .stderr(contains("1 reports read"));
-    assert_eq!(
-        summary(&out.get_output().stdout),
-        vec![s4("good", "body", "calcified_granuloma", "present")]
-    );
-}
-
-#[test]
-fn lexicon_mistakes_name_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    // a TOML syntax error: an unclosed string on line 3
-    std::fs::write(
-        dir.path().join("broken.toml"),
-        "[[target]]\nid = \"osteoma\"\nterms = [\"calcified osteoma]\n",
-    )
-    .unwrap();
-    calcmine()
-        .args(["lexicon", "check"])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(contains("broken.toml:3"));
-    std::fs::remove_file(dir.path().join("broken.toml")).unwrap();
-    // an unknown field (a typo of `terms`) on line 6
-    std::fs::write(
-        dir.path().join("typo.toml"),
-        "# my targets\n\n[[target]]\nid = \"osteoma\"\nterms = [\"calcified osteoma\"]\ntrems = [\"osteoma\"]\n",
-    )
-    .unwrap();
-    calcmine()
-        .args(["lexicon", "check"])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(contains("typo.toml:"))
-        .stderr(contains("trems"));
-    std::fs::remove_file(dir.path().join("typo.toml")).unwrap();
-    // an unknown scope category: the line of the key (a BOM from the editor changes nothing)
-    std::fs::write(
-        dir.path().join("scope.toml"),
-        "\u{feff}[scope]\nnegated = 5\nnegatd = 6\n",
-    )
-    .unwrap();
-    calcmine()
-        .args(["lexicon", "check"])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(contains("scope.toml:3"))
-        .stderr(contains("negatd"));
-}
-
-#[test]
-fn lexicon_and_targets_files_that_are_not_utf8_or_empty_are_named() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("latin1.toml"),
-        b"[[target]]\nid = \"mo\"\nterms = [\"M\xf6nckeberg sclerosis\"]\n".as_slice(),
-    )
-    .unwrap();
-    calcmine()
-        .args(["lexicon", "check"])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(contains("latin1.toml:3: not UTF-8"));
-    // a targets file with nothing but comments would silently find nothing
-    let t = dir.path().join("none.txt");
-    std::fs::write(&t, "# to do\n\n").unwrap();
-    calcmine()
-        .args(["extract", "--only-targets", "--targets"])
-        .arg(&t)
-        .write_stdin("Small pneumothorax.")
-        .assert()
-        .code(2)
-        .stderr(contains("none.txt:1: no target phrases"));
-}
-
-#[test]
-fn targets_file_with_comments_blank_lines_crlf_and_a_bom() {
-    let dir = tempfile::tempdir().unwrap();
-    let t = dir.path().join("targets.txt");
-    std::fs::write(
-        &t,
-        "\u{feff}pleural effusion   # fluid\r\n\r\n# findings to look for\r\n   \r\npneumothorax\r\n#\r\n",
-    )
-    .unwrap();
-    let out = calcmine()
-        .args(["extract", "--lines", "--only-targets", "--targets"])
-        .arg(&t)
-        .write_stdin("No pleural effusion or pneumothorax.\nSmall pneumothorax.\n")
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        summary(&out),
-        vec![
-            s4("1", "body", "pleural effusion", "absent"),
-            s4("1", "body", "pneumothorax", "absent"),
-            s4("2", "body", "pneumothorax", "present"),
-        ]
-    );
-}
-
-#[test]
-fn non_utf8_bytes_in_the_id_column_are_replaced_and_counted() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("ids.csv");
-    std::fs::write(
-        &p,
-        b"id,text\nM\xfcller-7,Calcified granuloma.\n".as_slice(),
-    )
-    .unwrap();
-    let out = calcmine()
-        .arg("extract")
-        .arg(&p)
-        .assert()
-        .code(0)
-        .stderr(contains("1 invalid UTF-8 sequences replaced"))
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        summary(&out),
-        vec![s4(
-            "M\u{fffd}ller-7",
-            "text",
-            "calcified_granuloma",
-            "present"
-        )]
-    );
 }

@@ -1,12 +1,14 @@
-//! Assertion rules, one test per rule, each as the sentences a radiologist or a discharge summary
-//! would write. Calcification sentences use the bundled lexicon; general clinical concepts use
-//! user targets, the way `--targets FILE --only-targets` does.
+//! The context stage: assertion rules (negation, uncertainty, history, hypotheticals, the
+//! experiencer, and where a trigger's scope ends), one test per rule, each as the sentences a
+//! radiologist or a discharge summary would write. Calcification sentences use the bundled
+//! lexicon; general clinical concepts use user targets, the way `--targets FILE --only-targets`
+//! does.
+
+mod common;
 
 use calcmine::{Engine, Lexicon, Report};
-
-fn calc_engine() -> Engine {
-    Engine::new(Lexicon::bundled().expect("bundled lexicon"))
-}
+// a new engine on the bundled calcification lexicon, beside the user engines below
+use common::bundled_engine as calc_engine;
 
 /// An engine whose only targets are these phrases (the assertion engine on other concepts).
 fn user_engine(phrases: &[&str]) -> Engine {

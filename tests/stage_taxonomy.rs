@@ -1,20 +1,14 @@
-//! Taxonomy coding (TAXONOMY.md §3–6): radiology sentences and the codes they must get.
+//! The taxonomy stage, coding (TAXONOMY.md §3–6): radiology sentences and the codes they must
+//! get: anatomy linked to its finding, location class, morphology, distribution, mechanism, the
+//! named entities, and seed 003's figures.
 
-use calcmine::{Engine, Lexicon, Mention, Report};
+mod common;
 
-fn engine() -> &'static Engine {
-    static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    E.get_or_init(|| Engine::new(Lexicon::bundled().expect("bundled lexicon loads")))
-}
+use calcmine::{Mention, Report};
+use common::{engine, process};
 
 fn mentions(text: &str) -> Vec<Mention> {
-    engine()
-        .process(&Report {
-            id: "t".into(),
-            text: text.into(),
-            ..Default::default()
-        })
-        .mentions
+    process("t", text).mentions
 }
 
 /// The only mention of a one-finding sentence.

@@ -1,102 +1,14 @@
-//! Clinical context, labs and the metabolic work-up flag (TAXONOMY.md §7–8), as report text and
-//! the decision it must get; and the `calcmine flag` command.
+//! The work-up stage (today's `flags` module; TAXONOMY.md §8): the metabolic work-up flag, as
+//! report text and the decision it must get: each rule, each suppressor, the indication not
+//! counting, and a user's own threshold in `workup.toml`.
 
-use assert_cmd::Command;
-use calcmine::{Engine, Lexicon, Report, ReportResult};
+mod common;
 
-fn engine() -> &'static Engine {
-    static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    E.get_or_init(|| Engine::new(Lexicon::bundled().expect("bundled lexicon loads")))
-}
-
-fn run(text: &str) -> ReportResult {
-    engine().process(&Report {
-        id: "r".into(),
-        text: text.into(),
-        ..Default::default()
-    })
-}
+use calcmine::ReportResult;
+use common::{calcmine, run};
 
 fn rules(r: &ReportResult) -> Vec<&str> {
     r.workup_reasons.iter().map(|w| w.rule.as_str()).collect()
-}
-
-fn close(a: Option<f64>, b: f64) -> bool {
-    a.is_some_and(|a| (a - b).abs() < 0.01)
-}
-
-// --- labs (§7) ---------------------------------------------------------------------------------
-
-#[test]
-fn labs_are_converted_to_mg_dl() {
-    let r = run("Labs: serum calcium 2.9 mmol/L, phosphate 2.1 mmol/L.");
-    assert!(close(r.lab("calcium"), 2.9 * 4.008), "{:?}", r.labs);
-    assert!(close(r.lab("phosphate"), 2.1 * 3.097), "{:?}", r.labs);
-    let r = run("Calcium 11.2 mg/dL. Phosphorus 5.8 mg/dL. PTH 840 pg/mL. 25-OH vitamin D 12 ng/mL. eGFR 14 mL/min/1.73m2. CKD stage 5.");
-    assert!(close(r.lab("calcium"), 11.2));
-    assert!(close(r.lab("phosphate"), 5.8));
-    assert!(close(r.lab("pth"), 840.0));
-    assert!(close(r.lab("vitamin_d_25oh"), 12.0));
-    assert!(close(r.lab("egfr"), 14.0));
-    assert!(close(r.lab("ckd_stage"), 5.0));
-    let r = run("Stage IV chronic kidney disease. PTH 30 pmol/L. Vitamin D 50 nmol/L.");
-    assert!(close(r.lab("ckd_stage"), 4.0), "{:?}", r.labs);
-    assert!(close(r.lab("pth"), 30.0 * 9.43));
-    assert!(close(r.lab("vitamin_d_25oh"), 50.0 * 0.4006));
-}
-
-#[test]
-fn a_duration_after_ckd_is_not_a_stage() {
-    let r = run("History of CKD 3 years, now on dialysis.");
-    assert_eq!(r.lab("ckd_stage"), None, "{:?}", r.labs);
-    let r = run("CKD 3 for 2 years. CKD stage 4 (6 months).");
-    assert!(close(r.lab("ckd_stage"), 3.0), "{:?}", r.labs);
-    let r = run("Chronic kidney disease stage 4 since 2019.");
-    assert!(close(r.lab("ckd_stage"), 4.0), "{:?}", r.labs);
-}
-
-#[test]
-fn product_is_computed_when_both_are_present() {
-    let r = run("Calcium 10 mg/dL and phosphorus 6 mg/dL.");
-    assert!(close(r.lab("ca_phos_product"), 60.0), "{:?}", r.labs);
-    let r = run("Calcium 10 mg/dL.");
-    assert_eq!(r.lab("ca_phos_product"), None);
-    // a stated product is used as stated
-    let r = run("Calcium-phosphate product of 72 mg2/dL2.");
-    assert!(close(r.lab("ca_phos_product"), 72.0), "{:?}", r.labs);
-}
-
-#[test]
-fn implausible_values_are_unparsed_and_not_used() {
-    for text in ["Serum calcium 90 mg/dL.", "Serum calcium 0 mg/dL."] {
-        let r = run(text);
-        assert_eq!(r.labs.len(), 1, "{text}: {:?}", r.labs);
-        assert!(!r.labs[0].parsed, "{text}");
-        assert_eq!(r.lab("calcium"), None, "{text}");
-    }
-    // a bare number in an unknown unit is not guessed: 2.5 read as mg/dL is implausible
-    let r = run("Calcium 2.5.");
-    assert_eq!(r.lab("calcium"), None);
-}
-
-#[test]
-fn not_labs() {
-    // tumour marker, calcium score, a short name without a unit
-    let r = run("CA 19-9 was 40. Coronary artery calcium score of 400. Breast ca 2 years ago.");
-    assert!(r.labs.iter().all(|l| l.name != "calcium"), "{:?}", r.labs);
-}
-
-// --- conditions (§7) ---------------------------------------------------------------------------
-
-#[test]
-fn conditions_with_negation() {
-    let r = run("History of ESRD on hemodialysis. No history of hyperparathyroidism. Family history of hypercalcemia.");
-    assert!(r.has_condition("esrd"));
-    assert!(r.has_condition("dialysis"));
-    assert!(!r.has_condition("hyperparathyroidism"));
-    assert!(!r.has_condition("hypercalcaemia"));
-    let r = run("No history of CKD. Renal calcifications.");
-    assert!(!r.has_condition("ckd"));
 }
 
 // --- work-up rules (§8) ------------------------------------------------------------------------
@@ -245,81 +157,7 @@ fn indication_mentions_do_not_fire() {
     assert!(!r.metabolic_workup, "{:?}", r.workup_reasons);
 }
 
-// --- the command -------------------------------------------------------------------------------
-
-fn calcmine() -> Command {
-    Command::cargo_bin("calcmine").expect("binary built")
-}
-
-#[test]
-fn flag_writes_one_row_per_report_and_exits_0_when_one_is_flagged() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let csv = dir.path().join("reports.csv");
-    std::fs::write(
-        &csv,
-        "id,text\n\
-         a,\"ESRD on dialysis. Serum calcium 2.8 mmol/L, phosphate 2.2 mmol/L. Diffuse pulmonary calcifications.\"\n\
-         b,\"Calcified granuloma in the right upper lobe.\"\n\
-         c,\"The lungs are clear.\"\n",
-    )
-    .expect("write");
-    let out = calcmine()
-        .args(["flag", "--format", "jsonl", "-q"])
-        .arg(&csv)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0));
-    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
-    assert_eq!(rows.len(), 3, "every report gets a row");
-    let a = &rows[0];
-    assert_eq!(a["report_id"], "a");
-    assert_eq!(a["metabolic_workup"], true);
-    assert_eq!(a["workup_priority"], "urgent");
-    assert!(a["workup_rules"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .any(|x| x == "ca_phos_product_high"));
-    assert!((a["calcium_mg_dl"].as_f64().expect("float") - 11.22).abs() < 0.01);
-    assert!(a["conditions"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .any(|x| x == "dialysis"));
-    let b = &rows[1];
-    assert_eq!(b["metabolic_workup"], false);
-    assert_eq!(b["n_present"], 1);
-    assert_eq!(b["calcium_mg_dl"], serde_json::Value::Null);
-    assert_eq!(b["ckd_stage"], serde_json::Value::Null);
-    assert_eq!(rows[2]["n_mentions"], 0);
-}
-
-#[test]
-fn flag_exits_1_when_nothing_is_flagged_and_no_text_drops_sentences() {
-    let out = calcmine()
-        .args(["flag", "--no-text", "-q"])
-        .write_stdin("Calcified granuloma in the right upper lobe.\n")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1));
-    let s = String::from_utf8_lossy(&out.stdout);
-    assert!(!s.contains("workup_reasons"));
-    assert!(!s.contains("granuloma"));
-}
-
-#[test]
-fn reports_with_nothing_of_interest_are_skipped_but_context_alone_is_read() {
-    assert!(!engine().may_match("The lungs are clear. No effusion."));
-    assert!(engine().may_match("History of end-stage renal disease."));
-    assert!(engine().may_match("Serum phosphate 7.1 mg/dL."));
-    assert!(engine().may_match("Ca 2.9 mmol/L."));
-    let r = run("History of end-stage renal disease. The lungs are clear.");
-    assert!(r.has_condition("esrd"));
-    assert!(!r.metabolic_workup);
-}
+// --- a user's threshold, through `calcmine flag` ------------------------------------------------
 
 #[test]
 fn a_user_can_change_the_threshold_in_workup_toml() {
