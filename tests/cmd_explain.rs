@@ -116,10 +116,16 @@ fn explain_shows_the_workup_rule_and_the_mechanism_basis() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "a present mention: exit 0");
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("[[calcification]]"), "{text}");
-    // the mechanism and what made it metastatic: the patient's end-stage renal disease
+    // one finding, one mention: the diagnosis that explains the calcification codes it
     assert!(
-        text.contains("mechanism: metastatic (basis: End-stage renal disease)"),
+        text.contains(
+            "[[calcification in both upper lobes, consistent with metastatic pulmonary calcification]]"
+        ),
+        "{text}"
+    );
+    // the mechanism and the words that decided it
+    assert!(
+        text.contains("mechanism: metastatic (basis: metastatic pulmonary calcification)"),
         "{text}"
     );
     assert!(

@@ -49,6 +49,7 @@ pub enum MentionField {
     LocationClass,
     Compartment,
     Organ,
+    OrganSource,
     Site,
     Laterality,
     Morphology,
@@ -83,6 +84,7 @@ impl MentionField {
         M::LocationClass,
         M::Compartment,
         M::Organ,
+        M::OrganSource,
         M::Site,
         M::Laterality,
         M::Morphology,
@@ -132,6 +134,7 @@ impl MentionField {
             M::LocationClass => "location_class",
             M::Compartment => "compartment",
             M::Organ => "organ",
+            M::OrganSource => "organ_source",
             M::Site => "site",
             M::Laterality => "laterality",
             M::Morphology => "morphology",
@@ -156,6 +159,7 @@ impl MentionField {
             | M::Process
             | M::LocationClass
             | M::Compartment
+            | M::OrganSource
             | M::Laterality
             | M::Distribution
             | M::Predominance
@@ -184,6 +188,7 @@ impl MentionField {
             M::LocationClass => Val::Str(&m.location_class),
             M::Compartment => Val::Str(&m.compartment),
             M::Organ => Val::Str(&m.organ),
+            M::OrganSource => Val::Str(&m.organ_source),
             M::Site => Val::Str(&m.site),
             M::Laterality => Val::Str(&m.laterality),
             M::Morphology => Val::List(m.morphology.clone()),
@@ -231,6 +236,10 @@ pub enum ReportField {
     VitaminDNgMl,
     Egfr,
     CkdStage,
+    ExamModality,
+    ExamRegion,
+    Birads,
+    CoronaryCalciumScore,
     Bytes,
     InvalidUtf8,
     Error,
@@ -265,6 +274,10 @@ impl ReportField {
         R::VitaminDNgMl,
         R::Egfr,
         R::CkdStage,
+        R::ExamModality,
+        R::ExamRegion,
+        R::Birads,
+        R::CoronaryCalciumScore,
         R::Bytes,
         R::InvalidUtf8,
         R::Error,
@@ -310,6 +323,10 @@ impl ReportField {
             R::VitaminDNgMl => "vitamin_d_ng_ml",
             R::Egfr => "egfr",
             R::CkdStage => "ckd_stage",
+            R::ExamModality => "exam_modality",
+            R::ExamRegion => "exam_region",
+            R::Birads => "birads",
+            R::CoronaryCalciumScore => "coronary_calcium_score",
             R::Bytes => "bytes",
             R::InvalidUtf8 => "invalid_utf8",
             R::Error => "error",
@@ -333,7 +350,9 @@ impl ReportField {
             | R::CaPhosProduct
             | R::PthPgMl
             | R::VitaminDNgMl
-            | R::Egfr => Kind::Float,
+            | R::Egfr
+            | R::CoronaryCalciumScore => Kind::Float,
+            R::ExamModality | R::ExamRegion | R::Birads => Kind::Category,
             R::MetabolicWorkup => Kind::Bool,
             R::WorkupPriority => Kind::Category,
             R::WorkupReasons
@@ -387,6 +406,13 @@ impl ReportField {
                 Some(v) => Val::Int(v.round() as i64),
                 None => Val::Null,
             },
+            R::ExamModality => Val::Str(&r.exam_modality),
+            R::ExamRegion => Val::Str(&r.exam_region),
+            R::Birads => match &r.birads {
+                Some(b) => Val::Str(b),
+                None => Val::Null,
+            },
+            R::CoronaryCalciumScore => Val::Float(r.coronary_calcium_score),
             R::Labs => Val::List(
                 r.labs
                     .iter()

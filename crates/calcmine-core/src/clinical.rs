@@ -238,3 +238,43 @@ pub fn add_computed_product(labs: &mut Vec<LabValue>, max: f64) {
         sentence,
     });
 }
+
+/// The score a term states right after it, in normalized text: `rest` is what follows the term
+/// ("of 0 agatston units", ": 412", "was zero"), `fillers` the words allowed before the number.
+/// Returns the value and the byte length of `rest` read through the number and the filler
+/// words after it ("412 agatston units").
+pub fn score_after(rest: &str, fillers: &[String]) -> Option<(f64, usize)> {
+    let (v, mut at) = number_after(rest, fillers)?;
+    loop {
+        let trimmed = rest[at..].trim_start_matches(' ');
+        let word_end = trimmed
+            .find([' ', ',', ';', ')', '.'])
+            .unwrap_or(trimmed.len());
+        let word = &trimmed[..word_end];
+        if word.is_empty() || !fillers.iter().any(|f| f == word) {
+            return Some((v, at));
+        }
+        at = rest.len() - trimmed.len() + word_end;
+    }
+}
+
+fn number_after(rest: &str, fillers: &[String]) -> Option<(f64, usize)> {
+    let mut at = 0;
+    for _ in 0..=fillers.len().min(6) {
+        let trimmed = rest[at..].trim_start_matches([' ', ':', '=', '-', '(']);
+        at = rest.len() - trimmed.len();
+        let word_end = trimmed.find([' ', ',', ';', ')']).unwrap_or(trimmed.len());
+        let word = trimmed[..word_end].trim_end_matches('.');
+        if word == "zero" || word == "0" {
+            return Some((0.0, at + word.len()));
+        }
+        if word.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+            return parse_number(word).map(|v| (v, at + word.len()));
+        }
+        if !fillers.iter().any(|f| f == word) {
+            return None;
+        }
+        at += word_end;
+    }
+    None
+}

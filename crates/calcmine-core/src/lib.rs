@@ -5,7 +5,7 @@
 //! The pipeline has medspaCy's shape, one module per stage, each owning its rule format, plain
 //! structs flowing one way and imports flowing one way too:
 //!
-//! [`input`] → [`section`] → [`sentence`] → [`matcher`] → [`context`] (assertion) →
+//! [`input`] → [`exam`] and [`section`] → [`sentence`] → [`matcher`] → [`context`] (assertion) →
 //! [`taxonomy`] (coding) → [`clinical`] (labs, conditions) → [`workup`] (the report flag) and
 //! [`recommend`] → [`audit`], driven by [`pipeline::Engine`] over a [`lexicon::Lexicon`] and
 //! by [`run`] over many reports on all cores.
@@ -18,6 +18,7 @@ pub mod audit;
 pub mod clinical;
 pub mod context;
 pub mod error;
+pub mod exam;
 pub mod input;
 pub mod lexicon;
 pub mod matcher;

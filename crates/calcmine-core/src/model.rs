@@ -35,6 +35,8 @@ pub struct Report {
     pub invalid_utf8: usize,
     /// Set when the record could not be read properly; the report still gets a row.
     pub error: Option<String>,
+    /// The exam description the input gives beside the text (`--exam-col`), if any.
+    pub exam: Option<String>,
     /// Bytes of the record read past rather than kept: a record longer than the reader holds
     /// ([`crate::input::InputOptions::record_cap`]) is cut short, and not analysed. For a table,
     /// bytes of the row as written (quotes, other columns), not of its text alone.
@@ -112,6 +114,9 @@ pub struct Mention {
     pub compartment: String,
     pub organ: String,
     pub site: String,
+    /// Where `organ` came from: `text` (the mention's sentence), `section` (the organ-system
+    /// header it is under), `exam` (the examination), or `none`.
+    pub organ_source: String,
     pub laterality: String,
     pub morphology: Vec<String>,
     pub distribution: String,
@@ -123,6 +128,10 @@ pub struct Mention {
     /// condition); work-up suppressors select on it. Not an output column.
     #[serde(skip)]
     pub mechanism_source: String,
+    /// The value a `score` term states ("calcium score of 412"); the report's
+    /// `coronary_calcium_score`. Not an output column.
+    #[serde(skip)]
+    pub value: Option<f64>,
 }
 
 impl Mention {
@@ -150,6 +159,7 @@ impl Mention {
             compartment: "none".into(),
             organ: "unspecified".into(),
             site: "unspecified".into(),
+            organ_source: "none".into(),
             laterality: "none".into(),
             morphology: Vec::new(),
             distribution: "unspecified".into(),
@@ -158,6 +168,7 @@ impl Mention {
             mechanism: "indeterminate".into(),
             mechanism_basis: String::new(),
             mechanism_source: String::new(),
+            value: None,
         }
     }
 
@@ -253,6 +264,14 @@ pub struct ReportResult {
     pub workup_suppressed_by: Vec<String>,
     pub recommendations: Vec<Recommendation>,
     pub error: Option<String>,
+    /// The examination (docs/taxonomy.md §7): `exam_modality` and `exam_region`,
+    /// `unspecified` when the report does not say.
+    pub exam_modality: String,
+    pub exam_region: String,
+    /// The BI-RADS assessment category (0–6, 4A/4B/4C), the highest when several are given.
+    pub birads: Option<String>,
+    /// The total coronary artery calcium (Agatston) score, when stated.
+    pub coronary_calcium_score: Option<f64>,
 }
 
 impl ReportResult {

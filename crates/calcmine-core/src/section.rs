@@ -14,6 +14,9 @@ use crate::text::{normalize_phrase, normalize_phrase_into, WordHash};
 /// The section of text before any header.
 pub const BODY: &str = "body";
 
+/// The organ and location class an organ-system header gives, shared by its sentences.
+pub type OrganContext = std::sync::Arc<(String, Option<String>)>;
+
 /// A section of a report: `[start, end)` is its content, after the header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -22,6 +25,9 @@ pub struct Section {
     pub end: usize,
     /// The header's byte range, when a header introduced it.
     pub header: Option<(usize, usize)>,
+    /// The organ (and location class) an organ-system header under it names (`LUNGS:` →
+    /// lung), for findings that name none.
+    pub organ: Option<OrganContext>,
 }
 
 /// Compiled section titles.
@@ -29,6 +35,9 @@ pub struct Section {
 pub struct SectionIndex {
     titles: HashMap<String, String, WordHash>,
     max_words: usize,
+    /// Organ-system headers by section id: the organ and location class they give (`None`
+    /// for a region header such as `UPPER ABDOMEN:`).
+    organ_headers: HashMap<String, Option<OrganContext>>,
 }
 
 /// Titles are short; a colon further into a line than this does not end a header.
@@ -45,7 +54,23 @@ impl SectionIndex {
                 titles.insert(n, e.id.clone());
             }
         }
-        SectionIndex { titles, max_words }
+        let organ_headers = lex
+            .sections
+            .iter()
+            .filter(|e| e.organ_header)
+            .map(|e| {
+                let organ = e
+                    .organ
+                    .clone()
+                    .map(|o| std::sync::Arc::new((o, e.location_class.clone())));
+                (e.id.clone(), organ)
+            })
+            .collect();
+        SectionIndex {
+            titles,
+            max_words,
+            organ_headers,
+        }
     }
 
     /// The canonical section for a title or column name (`Findings` → `findings`); unknown names
@@ -132,7 +157,10 @@ impl SectionIndex {
             start,
             end,
             header: None,
+            organ: None,
         };
+        // the section an organ-system header's text stays in
+        let mut enclosing = initial.to_string();
         let mut ls = start;
         while ls < end {
             let le = memchr::memchr(b'\n', &text.as_bytes()[ls..end])
@@ -143,11 +171,19 @@ impl SectionIndex {
                 if cur.end > cur.start || cur.header.is_some() {
                     out.push(cur);
                 }
+                let organ = match self.organ_headers.get(name) {
+                    Some(organ) => organ.clone(),
+                    None => {
+                        enclosing = name.to_string();
+                        None
+                    }
+                };
                 cur = Section {
-                    name: name.to_string(),
+                    name: enclosing.clone(),
                     start: he,
                     end,
                     header: Some((hs, he)),
+                    organ,
                 };
             }
             ls = le + 1;
@@ -245,8 +281,35 @@ mod tests {
     fn placeholders_and_sentences_are_not_headers() {
         let t = "XXXX: the lungs are clear.\nFindings are consistent with a calcified granuloma.\nHeart: normal size.";
         let s = names(t);
-        assert_eq!(s.len(), 1);
-        assert_eq!(s[0].0, "body");
+        // "Heart:" is an organ-system header: it stays in the enclosing section and names
+        // the organ of what is under it; the placeholder and the sentence start nothing
+        assert_eq!(s.len(), 2);
+        assert!(s.iter().all(|(name, _)| name == "body"), "{s:?}");
+        assert!(s[0].1.contains("calcified granuloma"), "{s:?}");
+        let idx = SectionIndex::new(&Lexicon::bundled().unwrap());
+        let secs = idx.split(t, &[]);
+        assert_eq!(secs[0].organ, None);
+        assert_eq!(secs[1].organ.as_ref().map(|o| o.0.as_str()), Some("heart"));
+    }
+
+    #[test]
+    fn an_organ_header_names_the_organ_until_the_next_header() {
+        let t = "FINDINGS:\nLUNGS: Few calcified granulomas.\nMEDIASTINUM: Calcified nodes.\nIMPRESSION: Stable.";
+        let idx = SectionIndex::new(&Lexicon::bundled().unwrap());
+        let got: Vec<(String, Option<String>)> = idx
+            .split(t, &[])
+            .into_iter()
+            .map(|s| (s.name, s.organ.map(|o| o.0.clone())))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("findings".into(), None), // the header line alone
+                ("findings".into(), Some("lung".into())),
+                ("findings".into(), None),
+                ("impression".into(), None),
+            ]
+        );
     }
 
     #[test]

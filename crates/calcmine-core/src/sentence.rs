@@ -222,6 +222,8 @@ pub struct SentenceView {
     pub index: u32,
     /// Shared by the sentences of a section.
     pub section: std::sync::Arc<str>,
+    /// The organ (and location class) of the organ-system header the sentence is under.
+    pub section_organ: Option<crate::section::OrganContext>,
     /// Byte range in the report text.
     pub start: usize,
     pub end: usize,

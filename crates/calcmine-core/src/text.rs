@@ -269,6 +269,38 @@ pub fn term_variants(term: &str) -> Vec<String> {
     v
 }
 
+/// The misspellings of a single lower-case ASCII word of at least `min` letters that are one
+/// edit from it: one letter left out, or two neighbouring letters swapped. The two commonest
+/// slips of typed reports ("calcifcation", "calcfication", "calcifiaction"); a letter typed in
+/// addition or instead of another would need a fuzzy search of every word, not a list.
+pub fn one_letter_typos(word: &str, min: usize) -> Vec<String> {
+    let b = word.as_bytes();
+    if b.len() < min || !b.iter().all(u8::is_ascii_lowercase) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |v: Vec<u8>| {
+        if let Ok(s) = String::from_utf8(v) {
+            if s != word && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    };
+    for i in 0..b.len() {
+        let mut v = b.to_vec();
+        v.remove(i);
+        push(v);
+    }
+    for i in 0..b.len() - 1 {
+        if b[i] != b[i + 1] {
+            let mut v = b.to_vec();
+            v.swap(i, i + 1);
+            push(v);
+        }
+    }
+    out
+}
+
 /// True for bytes that make up words: a match must not start or end inside a word. Non-ASCII
 /// bytes count as word bytes here; [`at_word_boundaries`] looks at the whole character.
 #[inline]

@@ -55,8 +55,29 @@ pub struct TargetEntry {
     pub morphology: Vec<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A word that is a calcification only in these organs, as its own sentence names them
+    /// ("calcium in the proximal LAD"; "calcium 10.2 mg/dL" is a lab): mentions coded with
+    /// another organ, or none, are dropped.
+    #[serde(default)]
+    pub only_in_organs: Vec<String>,
+    /// The number after the term is a score (`calcium score of 0`): 0 denies the finding
+    /// (status absent), more asserts it, and the value is the report's
+    /// `coronary_calcium_score`.
+    #[serde(default)]
+    pub score: bool,
+    /// Misspellings of its long words, derived at load time (see `typo_min_letters`), matched
+    /// like its terms. Not written in lexicon files.
+    #[serde(skip)]
+    pub typos: Vec<String>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+impl TargetEntry {
+    /// Its terms and their derived misspellings: every phrase that finds this concept.
+    pub fn phrases(&self) -> impl Iterator<Item = &String> {
+        self.terms.iter().chain(&self.typos)
+    }
 }
 
 /// Phrases that contain a target word but are not mentions (`serum calcium`).
@@ -142,6 +163,45 @@ fn default_direction() -> Direction {
 pub struct SectionEntry {
     pub id: String,
     pub terms: Vec<String>,
+    /// A header of an organ system in a structured report (`LUNGS:`, `KIDNEYS:`): it does not
+    /// start a section of its own (its text stays in the enclosing section) but says where the
+    /// findings under it are, until the next header.
+    #[serde(default)]
+    pub organ_header: bool,
+    /// For an organ header: the organ (and location class) of a finding under it that names
+    /// none itself (`organ_source = section`). None for headers of regions (`UPPER ABDOMEN:`).
+    #[serde(default)]
+    pub organ: Option<String>,
+    #[serde(default)]
+    pub location_class: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Words that say what examination a report is of (docs/taxonomy.md §4, §7): the modality,
+/// the body region, and, where the exam leaves no doubt, the organ of its findings (a
+/// mammogram: breast; an echocardiogram: heart) and their side (`RIGHT SHOULDER`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamEntry {
+    pub id: String,
+    pub terms: Vec<String>,
+    #[serde(default)]
+    pub modality: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub organ: Option<String>,
+    #[serde(default)]
+    pub location_class: Option<String>,
+    #[serde(default)]
+    pub laterality: Option<String>,
+    /// Read anywhere in the report, not only in its exam description or title line: language
+    /// no other kind of report uses (`BI-RADS`, "mammogram", "echocardiogram").
+    #[serde(default)]
+    pub anywhere: bool,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(skip)]
@@ -240,6 +300,14 @@ pub struct ModifierEntry {
     /// Among the words linked to one mention, the strongest then the nearest decides each code.
     #[serde(default)]
     pub weight: Option<u8>,
+    /// A site word that means another site in another organ: renal "subcortical" is the renal
+    /// cortex, not the subcortical white matter (organ → site).
+    #[serde(default)]
+    pub site_by_organ: BTreeMap<String, String>,
+    /// The entity a word names in one organ only ("benign" calcifications of the breast are
+    /// `benign_breast_calcification`; a benign calcified granuloma is not): organ → entity.
+    #[serde(default)]
+    pub entity_by_organ: BTreeMap<String, String>,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(skip)]

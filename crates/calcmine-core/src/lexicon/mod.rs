@@ -39,6 +39,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../../../lexicons/sections.toml"),
     ),
     (
+        "exams.toml",
+        include_str!("../../../../lexicons/exams.toml"),
+    ),
+    (
         "sentences.toml",
         include_str!("../../../../lexicons/sentences.toml"),
     ),
@@ -99,6 +103,15 @@ macro_rules! families {
             /// Words that open a new clause after `and` / `or` (assertion scope).
             #[serde(default)]
             pronoun_subjects: Vec<String>,
+            /// Single-word calcification terms this long or longer also match misspelled.
+            #[serde(default)]
+            typo_min_letters: Option<usize>,
+            /// Words between a score term and its value ("calcium score *of* 0").
+            #[serde(default)]
+            score_words: Vec<String>,
+            /// Phrases by which a diagnosis explains the finding before it.
+            #[serde(default)]
+            explained_by: Vec<String>,
         }
 
         /// The effective lexicon: every family, merged from all files, validated.
@@ -111,6 +124,14 @@ macro_rules! families {
             pub generic_words: Vec<String>,
             pub clause_openers: Vec<String>,
             pub pronoun_subjects: Vec<String>,
+            /// Single-word calcification terms (targets with a `process`) of at least this many
+            /// letters also match with one letter missing or two neighbouring letters swapped
+            /// ("calcifcation", "macrocalifications"); 0 turns it off.
+            pub typo_min_letters: usize,
+            /// Words allowed between a `score` target and its value.
+            pub score_words: Vec<String>,
+            /// Phrases by which a diagnosis explains the finding before it ("consistent with").
+            pub explained_by: Vec<String>,
             pub files: Vec<SourceFile>,
         }
 
@@ -136,8 +157,10 @@ families! {
     exclude: ExcludeEntry => excludes,
     /// ConText triggers: negation, uncertainty, history, hypothesis, experiencer (`context.toml`).
     trigger: TriggerEntry => triggers,
-    /// Section titles (`sections.toml`).
+    /// Section titles and organ-system headers (`sections.toml`).
     section: SectionEntry => sections,
+    /// Examination words: modality, region, organ (`exams.toml`).
+    exam: ExamEntry => exams,
     /// Recommendation cues, actions, negations and excludes (`recommendations.toml`).
     recommendation: RecommendationEntry => recommendations,
     /// Anatomy words linked to mentions (`anatomy.toml`).
@@ -307,6 +330,7 @@ impl Lexicon {
             });
         }
         lex.validate(&mut errors);
+        lex.derive_typos();
         match errors.len() {
             0 => Ok(lex),
             1 => Err(errors.remove(0)),
@@ -353,6 +377,9 @@ impl Lexicon {
                 site: None,
                 morphology: Vec::new(),
                 note: None,
+                typos: Vec::new(),
+                only_in_organs: Vec::new(),
+                score: false,
                 origin: Origin {
                     file: shown.to_string(),
                     line: i + 1,
@@ -385,6 +412,11 @@ impl Lexicon {
         self.generic_words.extend(file.generic_words);
         self.clause_openers.extend(file.clause_openers);
         self.pronoun_subjects.extend(file.pronoun_subjects);
+        self.score_words.extend(file.score_words);
+        self.explained_by.extend(file.explained_by);
+        if let Some(n) = file.typo_min_letters {
+            self.typo_min_letters = n;
+        }
         for (k, v) in file.scope {
             let line = line_of(src, k.span().start);
             let k = k.into_inner();
@@ -417,7 +449,7 @@ impl Lexicon {
         }
         let mut out = Vec::new();
         terms(&mut out, &self.targets, Key::Target, |e| {
-            Box::new(e.terms.iter())
+            Box::new(e.phrases())
         });
         terms(&mut out, &self.excludes, Key::Exclude, |e| {
             Box::new(e.terms.iter())
@@ -444,6 +476,33 @@ impl Lexicon {
             Box::new(e.terms.iter().chain(&e.terms_need_unit).chain(&e.cues))
         });
         out
+    }
+
+    /// Derive the misspellings of long calcification words (`typo_min_letters`): a mechanism,
+    /// not a list of typos. A misspelling that is a phrase of any family, or of another target,
+    /// is left out, so it never changes what a correctly spelled word means.
+    fn derive_typos(&mut self) {
+        if self.typo_min_letters == 0 {
+            return;
+        }
+        let taken: std::collections::HashSet<String> = self
+            .phrases()
+            .into_iter()
+            .map(|(t, _)| crate::text::normalize_phrase(t))
+            .collect();
+        let min = self.typo_min_letters;
+        for t in self.targets.iter_mut().filter(|t| t.process.is_some()) {
+            let mut typos: Vec<String> = Vec::new();
+            for term in &t.terms {
+                let word = crate::text::normalize_phrase(term);
+                for v in crate::text::one_letter_typos(&word, min) {
+                    if !taken.contains(&v) && !typos.contains(&v) {
+                        typos.push(v);
+                    }
+                }
+            }
+            t.typos = typos;
+        }
     }
 
     /// The anatomy, descriptor or cause entry of a modifier hit (`None` for other families).

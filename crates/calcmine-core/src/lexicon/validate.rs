@@ -86,6 +86,48 @@ impl Lexicon {
                 .map(|e| (e.id.as_str(), e.terms.as_slice(), &e.origin)),
             errors,
         );
+        for e in &self.sections {
+            if (e.organ.is_some() || e.location_class.is_some()) && !e.organ_header {
+                errors.push(Error::lexicon(
+                    &e.origin.file,
+                    e.origin.line,
+                    format!(
+                        "section `{}`: `organ` and `location_class` apply only to an organ_header",
+                        e.id
+                    ),
+                ));
+            }
+            if let Some(v) = &e.location_class {
+                check_code(
+                    errors,
+                    &e.origin,
+                    "section",
+                    &e.id,
+                    "location_class",
+                    v,
+                    LOCATION_CLASSES,
+                );
+            }
+        }
+        check(
+            "exam",
+            self.exams
+                .iter()
+                .map(|e| (e.id.as_str(), e.terms.as_slice(), &e.origin)),
+            errors,
+        );
+        for e in &self.exams {
+            let fields: [(&str, &Option<String>, &[&str]); 3] = [
+                ("modality", &e.modality, EXAM_MODALITIES),
+                ("laterality", &e.laterality, LATERALITIES),
+                ("location_class", &e.location_class, LOCATION_CLASSES),
+            ];
+            for (name, v, vocab) in fields {
+                if let Some(v) = v {
+                    check_code(errors, &e.origin, "exam", &e.id, name, v, vocab);
+                }
+            }
+        }
         check(
             "recommendation",
             self.recommendations

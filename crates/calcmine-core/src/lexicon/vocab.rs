@@ -68,10 +68,26 @@ pub const MORPHOLOGIES: &[&str] = &[
     "rounded_bodies",
     "mass_like",
     "clustered",
+    // breast imaging (ACR BI-RADS)
+    "round",
+    "rod_like",
+    "coarse_heterogeneous",
+    "fine_pleomorphic",
+    "fine_linear_branching",
 ];
 
 /// `distribution` vocabulary (docs/taxonomy.md §5).
-pub const DISTRIBUTIONS: &[&str] = &["focal", "multifocal", "diffuse", "unspecified"];
+pub const DISTRIBUTIONS: &[&str] = &[
+    "focal",
+    "multifocal",
+    "diffuse",
+    "unspecified",
+    // breast imaging (ACR BI-RADS)
+    "grouped",
+    "linear",
+    "segmental",
+    "regional",
+];
 
 /// `predominance` vocabulary (docs/taxonomy.md §5).
 pub const PREDOMINANCES: &[&str] = &["upper_zone", "lower_zone", "symmetric", "none"];
@@ -105,6 +121,23 @@ pub mod lab {
     pub const EGFR: &str = "egfr";
     pub const CKD_STAGE: &str = "ckd_stage";
 }
+
+/// `exam_modality` vocabulary (docs/taxonomy.md §7).
+pub const EXAM_MODALITIES: &[&str] = &[
+    "radiograph",
+    "ct",
+    "mri",
+    "ultrasound",
+    "mammography",
+    "echocardiography",
+    "nuclear",
+    "angiography",
+    "unspecified",
+];
+
+/// Where a mention's organ came from (docs/taxonomy.md §4): its own sentence, the organ-system
+/// header it is under, the examination, or nowhere (`unspecified`).
+pub const ORGAN_SOURCES: &[&str] = &["text", "section", "exam", "none"];
 
 /// Assertion statuses (docs/taxonomy.md §2), as work-up rules name them.
 pub const STATUSES: &[&str] = &["present", "absent", "possible", "hypothetical"];

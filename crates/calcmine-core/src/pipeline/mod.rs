@@ -6,6 +6,7 @@ mod screen;
 
 use crate::clinical::LabReader;
 use crate::context::ContextEngine;
+use crate::exam::ExamReader;
 use crate::lexicon::{Category, Key, Lexicon, TargetAssert};
 use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter, Screen};
 use crate::model::{Condition, Mention, Report, ReportResult, TriggerHit};
@@ -23,6 +24,7 @@ pub struct Engine {
     sections: SectionIndex,
     splitter: SentenceSplitter,
     context: ContextEngine,
+    exams: ExamReader,
     recommender: Recommender,
     /// The cheap first stage, one scan of each report. Its gate: a report is read when it
     /// names a target, a lab, a metabolic condition, or recommendation language. Its anchors:
@@ -76,6 +78,7 @@ impl Engine {
         let sections = SectionIndex::new(&lexicon);
         let splitter = SentenceSplitter::new(&lexicon);
         let context = ContextEngine::new(&lexicon);
+        let exams = ExamReader::new(&lexicon);
         let recommender = Recommender::new(&lexicon);
         let linker = Linker::new(&lexicon);
         // a thread that could not start or panicked: build here instead (the same result)
@@ -87,6 +90,7 @@ impl Engine {
             sections,
             splitter,
             context,
+            exams,
             recommender,
             screen,
             screen_words,
@@ -116,6 +120,7 @@ impl Engine {
         let mut next = 0;
         'sections: for sec in self.sections.split(text, &report.columns) {
             let section: std::sync::Arc<str> = sec.name.into();
+            let section_organ = sec.organ;
             for (s, e) in self.splitter.split(text, sec.start, sec.end) {
                 // anchors and sentences both come in text order
                 while next < anchors.len() && anchors[next] < s {
@@ -132,6 +137,7 @@ impl Engine {
                 out.push(SentenceView {
                     index: out.len() as u32,
                     section: section.clone(),
+                    section_organ: section_organ.clone(),
                     start: s,
                     end: e,
                     norm,
@@ -221,6 +227,28 @@ impl Engine {
                     // the target's own words deny it ("noncalcified"): absent by definition
                     a.negated = true;
                 }
+                // a score of 0 denies the finding ("calcium score of 0"); more asserts it
+                if entry.score {
+                    let rest = &s.norm.text[h.end..];
+                    if let Some((v, len)) =
+                        crate::clinical::score_after(rest, &self.lexicon.score_words)
+                    {
+                        m.value = Some(v);
+                        // the mention is the score as stated: "calcium score: 412 Agatston units"
+                        let (a0, a1) = s.norm.original_range(h.start, h.end + len);
+                        m.end = a1;
+                        m.text = report.text[os..a1].to_string();
+                        if v == 0.0 {
+                            a.negated = true;
+                            m.triggers.push(TriggerHit {
+                                category: "score".into(),
+                                text: report.text[a0..a1].to_string(),
+                                start: a0,
+                                end: a1,
+                            });
+                        }
+                    }
+                }
                 m.status = a.status();
                 m.negated = a.negated;
                 m.uncertain = a.uncertain;
@@ -251,8 +279,22 @@ impl Engine {
                 }
                 m
             })
-            .collect();
-        (mentions, spans, ids)
+            .collect::<Vec<Mention>>();
+        // one finding, one mention: a target inside a stated score ("Agatston" of "412 Agatston
+        // units") is part of it
+        let inside = |i: usize| {
+            mentions.iter().enumerate().any(|(j, o)| {
+                j != i
+                    && o.start <= mentions[i].start
+                    && mentions[i].end <= o.end
+                    && o.value.is_some()
+            })
+        };
+        let keep: Vec<bool> = (0..mentions.len()).map(|i| !inside(i)).collect();
+        if keep.iter().all(|&k| k) {
+            return (mentions, spans, ids);
+        }
+        (kept(mentions, &keep), kept(spans, &keep), kept(ids, &keep))
     }
 
     /// Conditions stated in one sentence, with their assertion.
@@ -353,6 +395,8 @@ impl Engine {
             invalid_utf8: report.invalid_utf8,
             workup_priority: "none",
             error: report.error.clone(),
+            exam_modality: "unspecified".into(),
+            exam_region: "unspecified".into(),
             ..Default::default()
         };
         if report.error.is_none() && report.text.len() > u32::MAX as usize {
@@ -364,6 +408,18 @@ impl Engine {
         }
         if r.error.is_some() {
             return r;
+        }
+        let exam = self.exams.read(report.exam.as_deref(), &report.text);
+        if let Some(m) = &exam.modality {
+            r.exam_modality.clone_from(m);
+        }
+        if let Some(g) = &exam.region {
+            r.exam_region.clone_from(g);
+        }
+        if exam.modality.as_deref() == Some("mammography")
+            || exam.organ.as_deref() == Some("breast")
+        {
+            r.birads = self.exams.birads(&report.text);
         }
         let screen = screen.unwrap_or_else(|| self.active_screen().screen(&report.text));
         if !screen.gate || self.screen_only {
@@ -391,7 +447,9 @@ impl Engine {
                 &spans,
                 &entries,
                 ms,
+                &exam,
             );
+            let ms = crate::taxonomy::merge_explained(ms, &report.text, &self.lexicon.explained_by);
             r.mentions.extend(ms);
             r.conditions.extend(self.sentence_conditions(report, s));
             if s.hits.iter().any(|h| matches!(h.key, Key::Lab(_))) {
@@ -404,7 +462,7 @@ impl Engine {
             .lexicon
             .labs
             .iter()
-            .find(|l| l.id == "ca_phos_product")
+            .find(|l| l.id == crate::lexicon::vocab::lab::CA_PHOS_PRODUCT)
             .map_or(f64::INFINITY, |l| l.max);
         crate::clinical::add_computed_product(&mut r.labs, product_max);
         crate::taxonomy::apply_mechanism_rules(
@@ -413,6 +471,18 @@ impl Engine {
             &places,
             &mut r.mentions,
         );
+        // words that are a calcification only in some organs ("calcium" in a coronary artery)
+        r.mentions.retain(|m| {
+            self.lexicon
+                .targets
+                .iter()
+                .find(|t| t.id == m.term)
+                .is_none_or(|t| {
+                    t.only_in_organs.is_empty()
+                        || (m.organ_source == "text" && t.only_in_organs.contains(&m.organ))
+                })
+        });
+        r.coronary_calcium_score = r.mentions.iter().filter_map(|m| m.value).reduce(f64::max);
         for (i, m) in r.mentions.iter_mut().enumerate() {
             m.mention_id = i as u32 + 1;
         }
@@ -427,6 +497,15 @@ impl Engine {
     pub fn trigger_category(&self, i: u32) -> Category {
         self.context.category(i)
     }
+}
+
+/// The items whose `keep` flag is set.
+fn kept<T>(v: Vec<T>, keep: &[bool]) -> Vec<T> {
+    v.into_iter()
+        .zip(keep)
+        .filter(|(_, &k)| k)
+        .map(|(x, _)| x)
+        .collect()
 }
 
 #[cfg(test)]

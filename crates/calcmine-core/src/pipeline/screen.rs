@@ -59,7 +59,7 @@ impl ScreenWords {
             lexicon
                 .targets
                 .iter()
-                .flat_map(|t| t.terms.iter().map(String::as_str))
+                .flat_map(|t| t.phrases().map(String::as_str))
                 .chain(screen.iter().map(String::as_str))
         };
         // Per sentence, a phrase's most specific word stands in for it (whole words only, see
@@ -91,7 +91,7 @@ impl ScreenWords {
             lexicon
                 .targets
                 .iter()
-                .flat_map(|t| t.terms.iter())
+                .flat_map(|t| t.phrases())
                 .chain(&sentence_words)
                 .map(String::as_str)
         };

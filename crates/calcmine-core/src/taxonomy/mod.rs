@@ -20,10 +20,17 @@
 //!   anatomy that implies one → report context ([`apply_mechanism_rules`]) → `indeterminate`;
 //!   `mechanism_basis` keeps the deciding words.
 
+mod context;
+mod explained;
 mod mechanism;
+
+pub use explained::merge_explained;
+
+pub use context::place_from_context;
 
 pub use mechanism::{apply_mechanism_rules, sentence_places};
 
+use crate::exam::Exam;
 use crate::lexicon::{Category, Direction, Key, Lexicon, ModifierEntry, TargetEntry};
 use crate::matcher::{leftmost_longest, Hit};
 use crate::model::Mention;
@@ -160,6 +167,7 @@ impl Linker {
 
 /// Code the mentions of one sentence from their target entries and the anatomy, descriptor and
 /// cause words linked to them. `spans` are the mentions' ranges in the normalized sentence.
+#[allow(clippy::too_many_arguments)]
 pub fn code_sentence(
     text: &str,
     lex: &Lexicon,
@@ -168,6 +176,7 @@ pub fn code_sentence(
     spans: &[(usize, usize)],
     targets: &[&TargetEntry],
     mentions: Vec<Mention>,
+    exam: &Exam,
 ) -> Vec<Mention> {
     if mentions.is_empty() {
         return mentions;
@@ -263,11 +272,38 @@ pub fn code_sentence(
     let mut out = Vec::with_capacity(mentions.len());
     for (i, m) in mentions.into_iter().enumerate() {
         let (groups, bilateral) = coordinated_groups(&links[i], mspan[i], &toks, &bounds);
-        for g in groups {
+        let n_groups = groups.len();
+        // One mention per place, never two on one span: with coordinated places, each
+        // mention spans its term and its own place words ("Calcified mediastinal",
+        // "Calcified mediastinal and right hilar"); words every place shares do not count.
+        let own_range = |g: &Vec<Link>| {
+            let own: Vec<&Link> = g
+                .iter()
+                .filter(|l| l.family == Family::Anatomy)
+                .filter(|l| {
+                    !groups.iter().all(|o| {
+                        o.iter()
+                            .any(|x| x.start == l.start && x.family == Family::Anatomy)
+                    })
+                })
+                .collect();
+            let a = own.iter().map(|l| l.start).min()?;
+            let b = own.iter().map(|l| l.end).max()?;
+            Some((a, b))
+        };
+        let ranges: Vec<Option<(usize, usize)>> = groups.iter().map(own_range).collect();
+        for (g, range) in groups.iter().zip(ranges) {
             let mut c = m.clone();
-            apply_links(&mut c, targets[i], &g, s, text);
+            apply_links(&mut c, targets[i], g, s, text, exam);
             if bilateral {
                 c.laterality = "bilateral".into();
+            }
+            if let (true, Some((a, b))) = (n_groups > 1, range) {
+                let (ts, te) = spans[i];
+                let (os, oe) = s.norm.original_range(a.min(ts), b.max(te));
+                c.start = os;
+                c.end = oe;
+                c.text = text[os..oe].to_string();
             }
             out.push(c);
         }
@@ -491,7 +527,14 @@ fn set(slot: &mut String, v: &Option<String>) -> bool {
 }
 
 /// Fill a mention's codes: the target's own first, then the best linked words per code.
-fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceView, text: &str) {
+fn apply_links(
+    m: &mut Mention,
+    t: &TargetEntry,
+    links: &[Link],
+    s: &SentenceView,
+    text: &str,
+    exam: &Exam,
+) {
     // best first: same clause, heaviest, nearest
     let mut anat: Vec<&Link> = links
         .iter()
@@ -511,6 +554,8 @@ fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceVie
         set(&mut m.location_class, &l.entry.location_class);
         set(&mut m.compartment, &l.entry.compartment);
     }
+    // where the sentence names no organ: the organ-system header, then the exam
+    place_from_context(m, s.section_organ.as_ref(), exam);
     if m.location_class == "unspecified" && !set(&mut m.location_class, &t.location_class) {
         if let Some(l) = anat.iter().find(|l| l.entry.location_class.is_some()) {
             set(&mut m.location_class, &l.entry.location_class);
@@ -529,7 +574,8 @@ fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceVie
     }
     if !set(&mut m.site, &t.site) {
         if let Some(l) = anat.iter().find(|l| l.entry.site.is_some()) {
-            set(&mut m.site, &l.entry.site);
+            let by_organ = l.entry.site_by_organ.get(&m.organ).cloned();
+            set(&mut m.site, &by_organ.or_else(|| l.entry.site.clone()));
         }
     }
     // laterality: the nearest word that states one
@@ -590,8 +636,20 @@ fn apply_links(m: &mut Mention, t: &TargetEntry, links: &[Link], s: &SentenceVie
             .iter()
             .chain(anat_implied.iter())
             .find(|l| l.entry.entity.is_some());
-        if let Some(l) = from {
+        // a word that names an entity in this organ ("atherosclerotic" plaque of a coronary
+        // artery; "benign" calcifications of the breast) before the word's general entity;
+        // the exam's organ last ("vascular calcifications" on a mammogram)
+        let by_organ = |organ: &str| {
+            near.iter()
+                .find_map(|l| l.entry.entity_by_organ.get(organ))
+                .cloned()
+        };
+        if let Some(e) = by_organ(&m.organ) {
+            m.entity = e;
+        } else if let Some(l) = from {
             set(&mut m.entity, &l.entry.entity);
+        } else if let Some(e) = exam.organ.as_deref().and_then(by_organ) {
+            m.entity = e;
         }
     }
     if t.mechanism.is_some() {
