@@ -2,8 +2,8 @@
 //! same id and text column options as CSV, every row one report.
 //!
 //! Read a slice of rows at a time, never the whole file: each row group is cut into slices of
-//! about [`SLICE_BYTES`] of its id and text columns (by the sizes the file's metadata gives), and
-//! only the pages a slice needs are decompressed. Memory so stays bounded however large the file
+//! at most [`SLICE_ROWS`] rows and about [`SLICE_BYTES`] of its id and text columns (by the
+//! sizes the file's metadata gives), and only the pages a slice needs are decompressed. Memory so stays bounded however large the file
 //! and its row groups are (pyarrow writes up to a million rows to a row group).
 //!
 //! Text columns may be strings, large strings, string views, dictionary-encoded strings or
@@ -27,8 +27,10 @@ use crate::text::decode_lossy;
 use super::columns::*;
 use super::options::*;
 
-/// About how many bytes (uncompressed, of the columns read) one slice of rows holds.
-pub(super) const SLICE_BYTES: usize = 8 << 20;
+/// About how many bytes (uncompressed, of the columns read) one slice of rows holds at most.
+pub(super) const SLICE_BYTES: usize = 4 << 20;
+/// The most rows of one slice (short reports: each row costs a report's overhead too).
+pub(super) const SLICE_ROWS: usize = 16_384;
 
 fn polars_error(file: &str, e: polars::prelude::PolarsError) -> Error {
     Error::input(
@@ -116,8 +118,8 @@ pub(super) fn read_parquet(
             .map(|c| c.uncompressed_size().max(0) as usize)
             .sum();
         let per_slice = match bytes / rows.max(1) {
-            0 => rows.max(1),
-            per_row => (SLICE_BYTES / per_row).clamp(1, rows.max(1)),
+            0 => SLICE_ROWS,
+            per_row => (SLICE_BYTES / per_row).clamp(1, SLICE_ROWS),
         };
         let compressed = rg.compressed_size() as u64;
         let mut done = 0usize;
