@@ -142,3 +142,72 @@ fn exit_statuses_follow_one_convention_and_each_help_says_it() {
         assert!(help.contains("Exit status"), "{cmd:?} --help:\n{help}");
     }
 }
+
+#[test]
+fn the_output_file_name_chooses_the_format_for_every_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = three_reports(dir.path());
+    let magic = |p: &Path| {
+        let b = std::fs::read(p).unwrap();
+        b[..4.min(b.len())].to_vec()
+    };
+    for cmd in ["extract", "flag", "audit"] {
+        let run = |name: &str| {
+            let p = dir.path().join(format!("{cmd}-{name}"));
+            let out = calcmine()
+                .args([cmd, "-q", "-o"])
+                .arg(&p)
+                .args(&files)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.code().unwrap() < 2,
+                "{cmd} -o {name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            p
+        };
+        let csv = std::fs::read_to_string(run("t.csv")).unwrap();
+        assert!(csv.starts_with("report_id,"), "{cmd}: {csv}");
+        let jsonl = std::fs::read_to_string(run("t.jsonl")).unwrap();
+        assert!(jsonl.starts_with("{\"report_id\":"), "{cmd}: {jsonl}");
+        assert_eq!(magic(&run("t.parquet")), b"PAR1", "{cmd}");
+        let tsv = std::fs::read_to_string(run("t.tsv")).unwrap();
+        assert!(tsv.starts_with("report_id\t"));
+        // .gz and .zst compress the text formats
+        let gz = std::fs::read(run("t.tsv.gz")).unwrap();
+        let mut plain = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain)
+            .unwrap();
+        assert_eq!(plain, tsv, "{cmd}");
+        let zst = zstd::decode_all(&std::fs::read(run("t.csv.zst")).unwrap()[..]).unwrap();
+        assert_eq!(String::from_utf8(zst).unwrap(), csv, "{cmd}");
+        // an unknown extension keeps the default (TSV)
+        assert_eq!(std::fs::read_to_string(run("t.out")).unwrap(), tsv);
+        // a --format that contradicts the name is an error, and nothing is written
+        let p = dir.path().join(format!("{cmd}-x.tsv"));
+        calcmine()
+            .args([cmd, "--format", "csv", "-o"])
+            .arg(&p)
+            .args(&files)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("contradicts"));
+        assert!(!p.exists());
+    }
+    // eval's disagreements file too
+    let gold = dir.path().join("gold.csv");
+    std::fs::write(&gold, "report_id,present\ngap,false\nnormal,true\n").unwrap();
+    let p = dir.path().join("d.jsonl");
+    calcmine()
+        .args(["eval", "--gold"])
+        .arg(&gold)
+        .arg("--disagreements")
+        .arg(&p)
+        .args(&files)
+        .assert()
+        .code(0);
+    assert!(std::fs::read_to_string(&p)
+        .unwrap()
+        .starts_with("{\"field\":"));
+}

@@ -583,3 +583,145 @@ fn non_utf8_bytes_in_the_id_column_are_replaced_and_counted() {
         )]
     );
 }
+
+// ---- Parquet ----------------------------------------------------------------------------------
+
+/// An OMOP-like NOTE frame of `n` rows: integer note_id, note_text (every 10th null), and a
+/// note_title; `categorical`: the text dictionary-encoded.
+fn note_frame(n: usize, categorical: bool) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    let ids: Vec<i64> = (0..n as i64).map(|i| 500 + i).collect();
+    let texts: Vec<Option<String>> = (0..n)
+        .map(|i| {
+            (i % 10 != 3).then(|| match i % 3 {
+                0 => format!("FINDINGS: Exam {i}. Calcified granuloma in the right upper lobe."),
+                1 => "IMPRESSION: No pleural calcification.".to_string(),
+                _ => format!("Exam {i}: the lungs are clear."),
+            })
+        })
+        .collect();
+    let mut text = Series::new("note_text".into(), texts);
+    if categorical {
+        text = text
+            .cast(&DataType::from_categories(Categories::global()))
+            .unwrap();
+    }
+    let titles: Vec<String> = (0..n).map(|i| format!("CT chest {i}")).collect();
+    DataFrame::new_infer_height(vec![
+        Series::new("note_id".into(), ids).into_column(),
+        Series::new("note_title".into(), titles).into_column(),
+        text.into_column(),
+    ])
+    .unwrap()
+}
+
+/// The same NOTE rows as a CSV (a null text as an empty field).
+fn note_csv(path: &std::path::Path, n: usize) {
+    let df = note_frame(n, false);
+    let ids = df.column("note_id").unwrap().i64().unwrap().clone();
+    let texts = df.column("note_text").unwrap().str().unwrap().clone();
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record(["note_id", "note_text"]).unwrap();
+    for (id, t) in ids.iter().zip(texts.iter()) {
+        w.write_record([id.unwrap().to_string(), t.unwrap_or("").to_string()])
+            .unwrap();
+    }
+    w.flush().unwrap();
+}
+
+#[test]
+fn parquet_rows_are_the_reports_of_the_same_csv_whatever_the_row_groups_and_text_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("notes.csv");
+    note_csv(&csv_path, 1000);
+    let (want, _) = read_all(&csv_path, &InputOptions::default());
+    assert_eq!(want.len(), 1000);
+    for (name, categorical, row_group) in [
+        ("one.parquet", false, 1000),
+        ("groups.parquet", false, 128),
+        ("dictionary.parquet", true, 300),
+    ] {
+        let path = dir.path().join(name);
+        common::write_parquet(&path, &mut note_frame(1000, categorical), row_group);
+        let (got, stats) = read_all(&path, &InputOptions::default());
+        // note_id and note_text are the default columns, as in an OMOP NOTE table
+        let pairs = |v: &[calcmine::Report]| {
+            v.iter()
+                .map(|r| (r.id.clone(), r.text.clone(), r.error.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pairs(&got), pairs(&want), "{name}");
+        assert_eq!(stats.reports, 1000);
+        assert_eq!(stats.null_texts, 100, "{name}: null texts are counted");
+        assert_eq!(
+            got[999].line, 1000,
+            "the line of a Parquet report is its row"
+        );
+        assert!(stats.errors.is_empty(), "{:?}", stats.errors);
+    }
+    // and through the command: the same mention rows as from the CSV
+    let from_csv = calcmine()
+        .args(["extract", "-q"])
+        .arg(&csv_path)
+        .output()
+        .unwrap();
+    let from_parquet = calcmine()
+        .args(["extract", "-q"])
+        .arg(dir.path().join("groups.parquet"))
+        .output()
+        .unwrap();
+    assert_eq!(from_csv.status.code(), Some(0));
+    assert_eq!(from_parquet.stdout, from_csv.stdout);
+}
+
+#[test]
+fn a_large_row_group_is_read_in_slices_in_order() {
+    // one row group of 40,000 rows: read in slices (16,384 rows at most), every row once
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.parquet");
+    common::write_parquet(&path, &mut note_frame(40_000, false), 40_000);
+    let (got, stats) = read_all(&path, &InputOptions::default());
+    assert_eq!(stats.reports, 40_000);
+    let ids: Vec<String> = got.iter().map(|r| r.id.clone()).collect();
+    let want: Vec<String> = (0..40_000).map(|i| (500 + i).to_string()).collect();
+    assert_eq!(ids, want);
+}
+
+#[test]
+fn a_directory_of_parquet_parts_is_read_in_order_and_named_columns_must_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = dir.path().join("notes");
+    let all = note_frame(900, false);
+    for k in 0..3 {
+        let mut part = all.slice(k * 300, 300);
+        common::write_parquet(&parts.join(format!("part-{k:05}.parquet")), &mut part, 100);
+    }
+    // what Spark leaves beside its parts is not a part
+    write(&parts.join("_SUCCESS"), "");
+    write(&parts.join(".part-00000.parquet.crc"), "crc");
+    let mut stray = all.slice(0, 5);
+    common::write_parquet(&parts.join("_temporary/part-9.parquet"), &mut stray, 5);
+    let (got, stats) = read_all(&parts, &InputOptions::default());
+    assert!(stats.errors.is_empty(), "{:?}", stats.errors);
+    let ids: Vec<String> = got.iter().map(|r| r.id.clone()).collect();
+    let want: Vec<String> = (0..900).map(|i| (500 + i).to_string()).collect();
+    assert_eq!(ids, want);
+    assert!(got[0].source.ends_with("part-00000.parquet"));
+    // other columns by name; a missing one is an error that names the columns there are
+    let opts = InputOptions {
+        id_col: Some("note_title".into()),
+        text_cols: vec!["note_text".into(), "note_title".into()],
+        ..Default::default()
+    };
+    let (got, _) = read_all(&parts.join("part-00000.parquet"), &opts);
+    assert_eq!(got[0].id, "CT chest 0");
+    assert!(got[0].text.ends_with("\n\nCT chest 0"), "{}", got[0].text);
+    calcmine()
+        .args(["flag", "--text-col", "impression"])
+        .arg(parts.join("part-00001.parquet"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "no text column `impression` (columns: note_id, note_title, note_text)",
+        ));
+}

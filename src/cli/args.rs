@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::output::Format;
+use crate::output::omop::{NoteNlp, RunStamp};
+use crate::output::{Format, Target};
 use calcmine_core::error::{Error, Result};
 use calcmine_core::input::{InputFormat, InputOptions};
 use calcmine_core::lexicon::{Lexicon, LexiconOptions};
@@ -16,7 +17,8 @@ use calcmine_core::run::Inputs;
 #[derive(Args, Debug, Clone, Default)]
 pub struct InputArgs {
     /// Input files or directories (`.txt`, `.csv`, `.tsv`, `.jsonl`, each optionally `.gz` or
-    /// `.zst`; a directory means every `.txt` below it). Reads stdin when none is given, or for `-`.
+    /// `.zst`, and `.parquet`; a directory means every `.txt` below it, or every `.parquet`
+    /// part file). Reads stdin when none is given, or for `-`.
     pub inputs: Vec<PathBuf>,
     /// stdin (or a `.txt` file) holds one report per line.
     #[arg(long)]
@@ -24,12 +26,13 @@ pub struct InputArgs {
     /// Read inputs as this format whatever their extension (stdin is `txt` by default).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
-    /// Column (CSV/TSV) or field (JSON lines) with the report id
+    /// Column (CSV/TSV/Parquet) or field (JSON lines) with the report id
     /// [default: the first of report_id, id, note_id, uid].
     #[arg(long, value_name = "NAME")]
     pub id_col: Option<String>,
     /// Column or field with report text; repeat it for several, each becoming a section named
-    /// after the column, in the order given [default: the first of text, report, report_text].
+    /// after the column, in the order given [default: the first of text, report, report_text,
+    /// note_text].
     #[arg(long = "text-col", value_name = "NAME")]
     pub text_cols: Vec<String>,
     /// Run on the bundled example report instead of inputs.
@@ -111,15 +114,74 @@ impl LexiconArgs {
 /// Where and how to write a table.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "tsv")]
-    pub format: Format,
+    /// Output format [default: the one -o FILE's extension names (.tsv, .csv, .jsonl,
+    /// .parquet; .gz or .zst compress a text format), else tsv].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write to FILE (atomically: complete or not at all) instead of stdout.
     #[arg(short, long, visible_alias = "out", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Leave report text (sentences, matched text, trigger words) out of every output.
     #[arg(long)]
     pub no_text: bool,
+}
+
+impl OutputArgs {
+    /// The format and compression of the table `cmd` writes (see [`crate::output::target`]).
+    pub fn target(&self, allowed: &[Format], cmd: &str) -> Result<Target> {
+        crate::output::target::resolve(
+            self.format,
+            self.output.as_deref(),
+            Format::Tsv,
+            allowed,
+            cmd,
+        )
+    }
+}
+
+/// How mentions become OMOP NOTE_NLP rows (docs/omop.md).
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "NOTE_NLP")]
+pub struct NoteNlpArgs {
+    /// Concept ids per term: a CSV with a header, `term,concept_id` (and optionally
+    /// `source_concept_id`), for note_nlp_concept_id and note_nlp_source_concept_id [default: 0].
+    #[arg(long, value_name = "FILE")]
+    pub concept_map: Option<PathBuf>,
+    /// Concept ids per section: a CSV with a header, `section,concept_id`, for
+    /// section_concept_id [default: 0].
+    #[arg(long, value_name = "FILE")]
+    pub section_concept_map: Option<PathBuf>,
+    /// nlp_date and nlp_datetime of every row (UTC; YYYY-MM-DD or YYYY-MM-DD HH:MM:SS), for
+    /// outputs that are the same from run to run [default: SOURCE_DATE_EPOCH if set, else now].
+    #[arg(long, value_name = "DATETIME")]
+    pub nlp_datetime: Option<String>,
+    /// The first note_nlp_id: ids run from it in output order (1 to 2147483647, OMOP's integer).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub note_nlp_id_start: i64,
+}
+
+impl NoteNlpArgs {
+    /// How mentions become rows for this lexicon.
+    pub fn note_nlp(&self, lexicon: &Lexicon, no_text: bool) -> Result<NoteNlp> {
+        let stamp = RunStamp::new(&lexicon.digest(), self.nlp_datetime.as_deref())?;
+        let mut n = NoteNlp::new(stamp, no_text);
+        if let Some(p) = &self.concept_map {
+            let terms: Vec<&str> = lexicon.targets.iter().map(|t| t.id.as_str()).collect();
+            n = n.with_concept_map(p, &terms)?;
+        }
+        if let Some(p) = &self.section_concept_map {
+            n = n.with_section_map(p)?;
+        }
+        Ok(n)
+    }
+
+    /// Whether any NOTE_NLP option was given (they are errors where no NOTE_NLP is written).
+    pub fn any(&self) -> bool {
+        self.concept_map.is_some()
+            || self.section_concept_map.is_some()
+            || self.nlp_datetime.is_some()
+            || self.note_nlp_id_start != 1
+    }
 }
 
 /// How to run.
@@ -170,8 +232,12 @@ pub fn report_stats(
     }
     if !quiet {
         let mb = stats.bytes as f64 / 1e6;
+        let nulls = match stats.null_texts {
+            0 => String::new(),
+            n => format!(", {n} null texts read as empty"),
+        };
         eprintln!(
-            "calcmine: {} reports read ({} failed, {} invalid UTF-8 sequences replaced){extra}, {:.1} MB in {:.2} s ({:.1} MB/s)",
+            "calcmine: {} reports read ({} failed, {} invalid UTF-8 sequences replaced{nulls}){extra}, {:.1} MB in {:.2} s ({:.1} MB/s)",
             stats.reports,
             stats.failed,
             stats.invalid_utf8,

@@ -6,13 +6,11 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Instant;
 
-use std::path::PathBuf;
+use clap::Args;
 
-use clap::{Args, ValueEnum};
-
-use super::args::{report_stats, usage, InputArgs, LexiconArgs, RunArgs};
+use super::args::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
 use crate::output::schema::AuditField;
-use crate::output::table::{RowTable, TableFormat};
+use crate::output::table::{RowTable, TableFormat, ROW_GROUP};
 use crate::output::{AtomicFile, Format, Sink, TableWriter};
 use calcmine_core::audit::{outcome, AuditSummary};
 use calcmine_core::error::{Error, Result};
@@ -20,38 +18,17 @@ use calcmine_core::input::{Flow, ReadStats};
 use calcmine_core::model::ReportResult;
 use calcmine_core::pipeline::Engine;
 
-/// Format of the audit table: the text formats of `extract` / `flag`, and Parquet as `mine`
-/// writes it (typed columns, lists as list columns, categoricals dictionary-encoded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AuditFormat {
-    Tsv,
-    Csv,
-    Jsonl,
-    Parquet,
-}
-
-/// Rows per Parquet row group of the audit table (one frame is built per group).
-const ROW_GROUP: usize = 65536;
-
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Outcomes: workup_recommended (flagged for a metabolic work-up and metabolic labs are recommended), workup_not_recommended (flagged, no metabolic-labs recommendation: a gap), not_indicated (not flagged), error (the report could not be read).\nThe summary goes to stderr when the table goes to stdout, and to stdout when the table goes to a file.\nExit status: 0 when a gap was found, 1 when none was, 2 on error."
+    after_help = "Formats: tsv, csv, jsonl, parquet (needs -o FILE); without --format, -o FILE's extension chooses (.gz and .zst compress a text format).\nOutcomes: workup_recommended (flagged for a metabolic work-up and metabolic labs are recommended), workup_not_recommended (flagged, no metabolic-labs recommendation: a gap), not_indicated (not flagged), error (the report could not be read).\nThe summary goes to stderr when the table goes to stdout, and to stdout when the table goes to a file.\nExit status: 0 when a gap was found, 1 when none was, 2 on error."
 )]
 pub struct AuditArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
     pub lexicon: LexiconArgs,
-    /// Output format (parquet needs --out FILE).
-    #[arg(long, value_enum, default_value = "tsv")]
-    pub format: AuditFormat,
-    /// Write to FILE (atomically: complete or not at all) instead of stdout.
-    #[arg(short, long, visible_alias = "out", value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Leave report text (work-up reason sentences, recommendation sentences) out of every
-    /// output.
-    #[arg(long)]
-    pub no_text: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub run: RunArgs,
     /// Write only the gaps: reports flagged for a work-up without a metabolic-labs
@@ -66,36 +43,29 @@ pub struct AuditArgs {
 pub fn run(a: AuditArgs) -> Result<u8> {
     let started = Instant::now();
     let engine = Engine::new(a.lexicon.load()?);
-    let fields = AuditField::columns(a.no_text);
-    let to_file = a.output.as_deref().filter(|p| p.as_os_str() != "-");
+    let target = a.output.target(
+        &[Format::Tsv, Format::Csv, Format::Jsonl, Format::Parquet],
+        "audit",
+    )?;
+    let fields = AuditField::columns(a.output.no_text);
+    let to_file = a.output.output.as_deref().filter(|p| p.as_os_str() != "-");
     // the Parquet file outlives its writer, which borrows it; committed after the writer ends
-    let mut parquet_file = match (a.format, to_file) {
-        (AuditFormat::Parquet, None) => {
-            return Err(usage("audit --format parquet needs --out FILE"));
-        }
-        (AuditFormat::Parquet, Some(p)) => Some(AtomicFile::create(p)?),
+    let mut parquet_file = match (target.format, to_file) {
+        (Format::Parquet, Some(p)) => Some(AtomicFile::create(p)?),
         _ => None,
     };
-    let mut out = match (a.format, parquet_file.as_mut()) {
-        (_, Some(file)) => Table::Parquet(Box::new(RowTable::open(
+    let mut out = match parquet_file.as_mut() {
+        Some(file) => Table::Parquet(Box::new(RowTable::open(
             file,
             TableFormat::Parquet,
             &fields,
             ROW_GROUP,
         )?)),
-        (f, None) => {
-            let format = match f {
-                AuditFormat::Csv => Format::Csv,
-                AuditFormat::Jsonl => Format::Jsonl,
-                _ => Format::Tsv,
-            };
-            let sink = Sink::open(a.output.as_deref())?;
-            Table::Text(TableWriter::new(
-                sink,
-                format,
-                fields.iter().map(|f| f.name()).collect(),
-            )?)
-        }
+        None => Table::Text(TableWriter::new(
+            Sink::open_as(to_file, target.compress)?,
+            target.format,
+            fields.iter().map(|f| f.name()).collect(),
+        )?),
     };
     let to_stdout = to_file.is_none();
     let mut stats = ReadStats::default();

@@ -29,7 +29,8 @@ pub struct EvalArgs {
     /// (`Report No.`, `Concept`, `Sentence`, `Negation`).
     #[arg(long, value_name = "FILE")]
     pub gold: PathBuf,
-    /// Write the disagreements (field, report id, gold, predicted, evidence sentence) as TSV.
+    /// Write the disagreements (field, report id, gold, predicted, evidence sentence) as TSV,
+    /// or as the file's extension says (.csv, .jsonl; .gz and .zst compress).
     #[arg(long, value_name = "FILE")]
     pub disagreements: Option<PathBuf>,
     /// Leave the evidence sentences out of the disagreements file.
@@ -52,6 +53,14 @@ pub struct EvalArgs {
 }
 
 pub fn run(a: EvalArgs) -> Result<u8> {
+    // the disagreements file's format, checked before the evaluation runs
+    let disagreements = crate::output::target::resolve(
+        None,
+        a.disagreements.as_deref(),
+        Format::Tsv,
+        &[Format::Tsv, Format::Csv, Format::Jsonl],
+        "eval --disagreements",
+    )?;
     let started = std::time::Instant::now();
     let gold = Gold::load(&a.gold)?;
     let lexicon = a.lexicon.load()?;
@@ -142,7 +151,11 @@ pub fn run(a: EvalArgs) -> Result<u8> {
         if !a.no_text {
             columns.push("evidence");
         }
-        let mut w = TableWriter::new(Sink::open(Some(path))?, Format::Tsv, columns)?;
+        let mut w = TableWriter::new(
+            Sink::open_as(Some(path), disagreements.compress)?,
+            disagreements.format,
+            columns,
+        )?;
         for d in &ev.disagreements {
             let mut row = vec![
                 Val::Str(&d.field),

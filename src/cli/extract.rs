@@ -1,4 +1,5 @@
-//! `calcmine extract`: one row per mention, streamed.
+//! `calcmine extract`: one row per mention, streamed (TSV, CSV, JSON lines, OMOP NOTE_NLP), or
+//! as a Parquet table.
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -6,17 +7,22 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::args::{report_stats, InputArgs, LexiconArgs, OutputArgs, RunArgs};
+use polars::prelude::{DataFrame, PolarsResult};
+
+use super::args::{report_stats, usage, InputArgs, LexiconArgs, NoteNlpArgs, OutputArgs, RunArgs};
+use crate::output::frame::FrameBuilder;
+use crate::output::omop::{IdScheme, NoteNlpRow};
 use crate::output::schema::MentionField;
-use crate::output::{Sink, TableWriter};
-use calcmine_core::error::Result;
+use crate::output::table::{NoteNlpTable, TableFormat, TableOut, ROW_GROUP};
+use crate::output::{AtomicFile, Format, Sink, TableWriter};
+use calcmine_core::error::{Error, Result};
 use calcmine_core::input::{Flow, ReadStats};
-use calcmine_core::model::Status;
+use calcmine_core::model::{Mention, Status};
 use calcmine_core::pipeline::Engine;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Exit status: 0 when a present mention was found, 1 when none was, 2 on error (an input that cannot be read, or a malformed record: named on stderr, the other reports still written)."
+    after_help = "Formats: tsv, csv, jsonl (streamed), parquet (typed like mine's mentions.parquet; needs -o FILE), note_nlp (OMOP CDM v5.4 NOTE_NLP rows as CSV: one per mention, the report id as note_id; see docs/omop.md). Without --format, -o FILE's extension chooses (.tsv, .csv, .jsonl, .parquet; .gz and .zst compress).\nExit status: 0 when a present mention was found, 1 when none was, 2 on error (an input that cannot be read, or a malformed record: named on stderr, the other reports still written)."
 )]
 pub struct ExtractArgs {
     #[command(flatten)]
@@ -32,29 +38,80 @@ pub struct ExtractArgs {
     pub screen_only: bool,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub note_nlp: NoteNlpArgs,
 }
 
-/// A batch of reports' mention rows, formatted, and their counts.
-#[derive(Default)]
+/// A batch of reports' rows (formatted text, a frame, or NOTE_NLP rows), and their counts.
 struct Batch {
-    rows: String,
+    rows: Rows,
     reports: u64,
     mentions: u64,
     present: u64,
     flagged: u64,
 }
 
+enum Rows {
+    Text(String),
+    Frame(PolarsResult<DataFrame>),
+    NoteNlp(Result<Vec<NoteNlpRow>>),
+}
+
+/// Where the rows go.
+enum Out<'a> {
+    Text(TableWriter),
+    Table(Box<TableOut<'a>>),
+    NoteNlp(Box<NoteNlpTable<'a>>),
+}
+
 pub fn run(a: ExtractArgs) -> Result<u8> {
     let started = Instant::now();
+    let allowed = [
+        Format::Tsv,
+        Format::Csv,
+        Format::Jsonl,
+        Format::Parquet,
+        Format::NoteNlp,
+    ];
+    let target = a.output.target(&allowed, "extract")?;
+    if a.note_nlp.any() && target.format != Format::NoteNlp {
+        return Err(usage(
+            "--concept-map, --section-concept-map, --nlp-datetime and --note-nlp-id-start are for --format note_nlp",
+        ));
+    }
+    let lexicon = a.lexicon.load()?;
+    let note_nlp = match target.format {
+        Format::NoteNlp => Some(a.note_nlp.note_nlp(&lexicon, a.output.no_text)?),
+        _ => None,
+    };
     // mentions only: no recommendation stage, so reports without a target word are skipped
-    let engine = Engine::without_recommendations(a.lexicon.load()?).screen_only(a.screen_only);
+    let engine = Engine::without_recommendations(lexicon).screen_only(a.screen_only);
     let fields = MentionField::columns(a.output.no_text);
-    let sink = Sink::open(a.output.output.as_deref())?;
-    let mut out = TableWriter::new(
-        sink,
-        a.output.format,
-        fields.iter().map(|f| f.name()).collect(),
-    )?;
+    let path = a.output.output.as_deref();
+    // a Parquet file outlives its writer, which borrows it; committed after the writer ends
+    let mut parquet_file = match (target.format, path) {
+        (Format::Parquet, Some(p)) => Some(AtomicFile::create(p)?),
+        _ => None,
+    };
+    let mut out = match (target.format, parquet_file.as_mut()) {
+        (Format::Parquet, Some(file)) => {
+            let name = file.path().display().to_string();
+            let schema = FrameBuilder::new::<Mention>(fields.clone(), false, 0).schema::<Mention>();
+            Out::Table(Box::new(
+                TableOut::open(file, TableFormat::Parquet, &schema, ROW_GROUP)
+                    .map_err(|e| Error::output(&name, e))?,
+            ))
+        }
+        (Format::NoteNlp, _) => Out::NoteNlp(Box::new(NoteNlpTable::text(
+            Sink::open_as(path, target.compress)?,
+            IdScheme::new(a.note_nlp.note_nlp_id_start, None)?,
+        )?)),
+        (format, _) => Out::Text(TableWriter::new(
+            Sink::open_as(path, target.compress)?,
+            format,
+            fields.iter().map(|f| f.name()).collect(),
+        )?),
+    };
     let mut stats = ReadStats::default();
     let counter = Arc::new(AtomicU64::new(0));
     let inputs = a.input.inputs();
@@ -67,7 +124,11 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
         crate::progress::Progress::new(a.run.show_progress(), total, counter.clone());
     let (mut mentions, mut present, mut flagged) = (0u64, 0u64, 0u64);
     let mut failure = None;
-    let rows = out.row_format().clone();
+    let row_format = match &out {
+        Out::Text(w) => Some(w.row_format().clone()),
+        _ => None,
+    };
+    let format = target.format;
     calcmine_core::run::run_batches(
         &engine,
         &inputs,
@@ -77,20 +138,44 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
         // rows are formatted, and the results freed, on the worker threads
         &|results| {
             let mut b = Batch {
+                rows: Rows::Text(String::new()),
                 reports: results.len() as u64,
-                ..Default::default()
+                mentions: 0,
+                present: 0,
+                flagged: 0,
             };
-            let mut values = Vec::with_capacity(fields.len());
             for r in &results {
                 b.flagged += r.metabolic_workup as u64;
                 for m in &r.mentions {
                     b.mentions += 1;
                     b.present += (m.status == Status::Present) as u64;
-                    values.clear();
-                    values.extend(fields.iter().map(|f| f.value(m)));
-                    rows.push_row(&mut b.rows, &values);
                 }
             }
+            b.rows = match (format, &row_format, &note_nlp) {
+                (Format::NoteNlp, _, Some(n)) => Rows::NoteNlp(
+                    results
+                        .iter()
+                        .map(|r| n.rows(r))
+                        .collect::<Result<Vec<_>>>()
+                        .map(|v| v.concat()),
+                ),
+                (Format::Parquet, _, _) => {
+                    let mut f = FrameBuilder::new::<Mention>(fields.clone(), false, 0);
+                    f.extend::<Mention, _>(results.iter().flat_map(|r| r.mentions.iter()));
+                    Rows::Frame(f.take::<Mention>())
+                }
+                (_, Some(rows), _) => {
+                    let mut text = String::new();
+                    let mut values = Vec::with_capacity(fields.len());
+                    for m in results.iter().flat_map(|r| r.mentions.iter()) {
+                        values.clear();
+                        values.extend(fields.iter().map(|f| f.value(m)));
+                        rows.push_row(&mut text, &values);
+                    }
+                    Rows::Text(text)
+                }
+                _ => Rows::Text(String::new()),
+            };
             b
         },
         &mut |b| {
@@ -100,7 +185,16 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
                 present + b.present,
                 flagged + b.flagged,
             );
-            if let Err(e) = out.write_rows(&b.rows) {
+            let written = match (&mut out, b.rows) {
+                (Out::Text(w), Rows::Text(text)) => w.write_rows(&text),
+                (Out::Table(t), Rows::Frame(df)) => df
+                    .and_then(|df| t.write(df))
+                    .map(|_| ())
+                    .map_err(|e| Error::output("the mentions table", e)),
+                (Out::NoteNlp(t), Rows::NoteNlp(rows)) => rows.and_then(|rows| t.write(rows)),
+                _ => Ok(()),
+            };
+            if let Err(e) = written {
                 failure = Some(e);
                 return Flow::Break(());
             }
@@ -111,7 +205,16 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
     if let Some(e) = failure {
         return Err(e);
     }
-    out.finish()?;
+    match out {
+        Out::Text(w) => w.finish()?,
+        Out::Table(t) => t
+            .finish()
+            .map_err(|e| Error::output("the mentions table", e))?,
+        Out::NoteNlp(t) => t.finish()?,
+    }
+    if let Some(f) = parquet_file {
+        f.commit()?;
+    }
     let errors = report_stats(
         &stats,
         a.run.quiet,

@@ -17,11 +17,12 @@ use clap::Args;
 use polars::io::SerWriter;
 use polars::prelude::{CsvWriter, DataFrame, PolarsResult};
 
-use super::args::{report_stats, InputArgs, LexiconArgs, RunArgs};
+use super::args::{report_stats, InputArgs, LexiconArgs, NoteNlpArgs, RunArgs};
 use crate::output::frame::FrameBuilder;
+use crate::output::omop::{IdScheme, NoteNlp, NoteNlpRow};
 use crate::output::schema::{MentionField, ReportField};
 use crate::output::summary::{ReportSummary, Summary, SummaryRows};
-use crate::output::table::{TableFormat, TableOut};
+use crate::output::table::{NoteNlpTable, TableFormat, TableOut};
 use crate::output::AtomicFile;
 use crate::progress::{input_size, Progress};
 use calcmine_core::error::{Error, Result};
@@ -78,8 +79,14 @@ pub struct MineArgs {
     /// Print the columns of the mentions and reports tables with their types (JSON) and exit.
     #[arg(long)]
     pub print_schema: bool,
+    /// Also write the mentions as OMOP CDM v5.4 NOTE_NLP rows: note_nlp.parquet (note_nlp.csv
+    /// with --format csv), the report id as note_id (docs/omop.md).
+    #[arg(long)]
+    pub note_nlp: bool,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub note_nlp_options: NoteNlpArgs,
 }
 
 /// Counts for run.json and the summary line.
@@ -105,6 +112,7 @@ impl Counts {
 /// One batch of reports as frames, built on the worker thread that processed it.
 struct BatchFrames {
     mentions: DataFrame,
+    note_nlp: Vec<NoteNlpRow>,
     reports: DataFrame,
     summary: Summary,
     counts: Counts,
@@ -115,10 +123,28 @@ struct Framer {
     mention_fields: Vec<MentionField>,
     report_fields: Vec<ReportField>,
     flat: bool,
+    note_nlp: Option<NoteNlp>,
 }
 
 impl Framer {
-    fn frames(&self, results: Vec<ReportResult>) -> PolarsResult<BatchFrames> {
+    fn frames(&self, results: Vec<ReportResult>) -> Result<BatchFrames> {
+        let note_nlp = match &self.note_nlp {
+            Some(n) => results
+                .iter()
+                .map(|r| n.rows(r))
+                .collect::<Result<Vec<_>>>()?
+                .concat(),
+            None => Vec::new(),
+        };
+        self.tables(results, note_nlp)
+            .map_err(|e| Error::output("the tables", e))
+    }
+
+    fn tables(
+        &self,
+        results: Vec<ReportResult>,
+        note_nlp: Vec<NoteNlpRow>,
+    ) -> PolarsResult<BatchFrames> {
         let n = results.len();
         let n_mentions: usize = results.iter().map(|r| r.mentions.len()).sum();
         let mut mentions =
@@ -146,6 +172,7 @@ impl Framer {
         summary.add_batch(&rows.take()?, &per_report)?;
         Ok(BatchFrames {
             mentions: mentions.take::<Mention>()?,
+            note_nlp,
             reports: reports.take::<ReportResult>()?,
             summary,
             counts,
@@ -194,21 +221,41 @@ pub fn run(a: MineArgs) -> Result<u8> {
         .clone()
         .ok_or_else(|| super::args::usage("mine needs --out DIR"))?;
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-    let engine = Engine::new(a.lexicon.load()?).screen_only(a.screen_only);
+    if a.note_nlp_options.any() && !a.note_nlp {
+        return Err(super::args::usage(
+            "--concept-map, --section-concept-map, --nlp-datetime and --note-nlp-id-start are for --note-nlp",
+        ));
+    }
+    let lexicon = a.lexicon.load()?;
+    let note_nlp = match a.note_nlp {
+        true => Some(a.note_nlp_options.note_nlp(&lexicon, a.no_text)?),
+        false => None,
+    };
+    let note_nlp_ids = IdScheme::new(
+        a.note_nlp_options.note_nlp_id_start,
+        a.shard.map(|s| (s.k, s.n)),
+    )?;
+    let engine = Engine::new(lexicon).screen_only(a.screen_only);
     let ext = a.format.ext();
     let mentions_path = out.join(format!("mentions.{ext}"));
     let reports_path = out.join(format!("reports.{ext}"));
     let summary_path = out.join("summary.csv");
     let run_path = out.join("run.json");
+    let note_nlp_path = out.join(format!("note_nlp.{ext}"));
     let mut mentions_file = AtomicFile::create(&mentions_path)?;
     let mut reports_file = AtomicFile::create(&reports_path)?;
     let mut summary_file = AtomicFile::create(&summary_path)?;
     let mut run_file = AtomicFile::create(&run_path)?;
+    let mut note_nlp_file = match a.note_nlp {
+        true => Some(AtomicFile::create(&note_nlp_path)?),
+        false => None,
+    };
 
     let framer = Framer {
         mention_fields: MentionField::columns(a.no_text),
         report_fields: ReportField::columns(a.no_text),
         flat: a.format == TableFormat::Csv,
+        note_nlp,
     };
     let batch = a.batch.max(1);
     opts.batch = batch;
@@ -223,6 +270,10 @@ pub fn run(a: MineArgs) -> Result<u8> {
         .map_err(polars_err(&mentions_path))?;
     let mut reports_out = TableOut::open(&mut reports_file, a.format, &reports_schema, rows)
         .map_err(polars_err(&reports_path))?;
+    let mut note_nlp_out = match note_nlp_file.as_mut() {
+        Some(f) => Some(NoteNlpTable::table(f, a.format, note_nlp_ids, rows)?),
+        None => None,
+    };
     let mut summary = Summary::default();
     let mut counts = Counts::default();
     let mut failure = None;
@@ -237,40 +288,46 @@ pub fn run(a: MineArgs) -> Result<u8> {
         &|results| framer.frames(results),
         &mut |frames, read| {
             let written = frames.and_then(|f| {
+                if let Some(t) = note_nlp_out.as_mut() {
+                    t.write(f.note_nlp)?;
+                }
                 progress.reports_done(f.counts.reports);
-                mentions_out.write(f.mentions)?;
-                // What is pending at the end of the input is encoded after the workers have
-                // finished, on one core: 30 ms for the benchmark corpus's last 32,869 reports
-                // and the mentions left. So near the end, once less is left to read than has
-                // been read since the last row group, the rows pending are written already:
-                // the row groups halve towards the end, and the last is short (measured:
-                // `-j2` 0.872 → 0.848 s, 15 interleaved runs). Bytes read are counted when the
-                // reader closes a batch, so the row groups are the same whatever the number of
-                // threads. Only after a first row group: the reader reads ahead (64 KiB at a
-                // time), and has read all of a small input by its first batch.
-                let full = reports_out.write(f.reports)?;
-                // (an input that grew while being read, past the size it had: no cuts)
-                let near_end = cut_at > 0
-                    && progress_total
-                        .and_then(|total| total.checked_sub(read))
-                        .is_some_and(|left| left < read - cut_at);
-                if near_end && !full && reports_out.pending() > 0 {
-                    reports_out.flush()?;
-                }
-                if full || near_end {
-                    cut_at = read;
-                }
-                // Mentions are fewer than reports; gathered only up to `--row-group` rows, all
-                // of them were still pending at the end of the input and encoded then, after
-                // the workers had finished (33 ms of one core's time on the benchmark corpus).
-                // So they are also written whenever a reports row group is, once an eighth of
-                // a row group is pending (and near the end, whatever is pending).
-                if (full && mentions_out.pending() >= rows / 8) || near_end {
-                    mentions_out.flush()?;
-                }
-                summary.merge(&f.summary);
-                counts.add(&f.counts);
-                Ok(())
+                let tables = || -> PolarsResult<()> {
+                    mentions_out.write(f.mentions)?;
+                    // What is pending at the end of the input is encoded after the workers have
+                    // finished, on one core: 30 ms for the benchmark corpus's last 32,869 reports
+                    // and the mentions left. So near the end, once less is left to read than has
+                    // been read since the last row group, the rows pending are written already:
+                    // the row groups halve towards the end, and the last is short (measured:
+                    // `-j2` 0.872 → 0.848 s, 15 interleaved runs). Bytes read are counted when the
+                    // reader closes a batch, so the row groups are the same whatever the number of
+                    // threads. Only after a first row group: the reader reads ahead (64 KiB at a
+                    // time), and has read all of a small input by its first batch.
+                    let full = reports_out.write(f.reports)?;
+                    // (an input that grew while being read, past the size it had: no cuts)
+                    let near_end = cut_at > 0
+                        && progress_total
+                            .and_then(|total| total.checked_sub(read))
+                            .is_some_and(|left| left < read - cut_at);
+                    if near_end && !full && reports_out.pending() > 0 {
+                        reports_out.flush()?;
+                    }
+                    if full || near_end {
+                        cut_at = read;
+                    }
+                    // Mentions are fewer than reports; gathered only up to `--row-group` rows, all
+                    // of them were still pending at the end of the input and encoded then, after
+                    // the workers had finished (33 ms of one core's time on the benchmark corpus).
+                    // So they are also written whenever a reports row group is, once an eighth of
+                    // a row group is pending (and near the end, whatever is pending).
+                    if (full && mentions_out.pending() >= rows / 8) || near_end {
+                        mentions_out.flush()?;
+                    }
+                    summary.merge(&f.summary);
+                    counts.add(&f.counts);
+                    Ok(())
+                };
+                tables().map_err(polars_err(&out))
             });
             match written {
                 Ok(()) => Flow::Continue(()),
@@ -283,7 +340,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     );
     progress.finish();
     if let Some(e) = failure {
-        return Err(polars_err(&out)(e));
+        return Err(e);
     }
     // An input that could not be read at all (a missing file, a read error) is fatal: the
     // tables would silently lack its reports. Malformed records are not: they have rows.
@@ -298,6 +355,10 @@ pub fn run(a: MineArgs) -> Result<u8> {
             out.display()
         )));
     }
+    let note_nlp_written = note_nlp_out.as_ref().map(|t| t.written());
+    if let Some(t) = note_nlp_out {
+        t.finish()?;
+    }
     mentions_out.finish().map_err(polars_err(&mentions_path))?;
     reports_out.finish().map_err(polars_err(&reports_path))?;
     let mut sdf = summary.frame().map_err(polars_err(&summary_path))?;
@@ -307,7 +368,11 @@ pub fn run(a: MineArgs) -> Result<u8> {
 
     let secs = started.elapsed().as_secs_f64();
     let per_sec = |x: f64| if secs > 0.0 { x / secs } else { 0.0 };
-    let outputs: Vec<String> = [&mentions_path, &reports_path, &summary_path]
+    let mut paths = vec![&mentions_path, &reports_path, &summary_path];
+    if a.note_nlp {
+        paths.push(&note_nlp_path);
+    }
+    let outputs: Vec<String> = paths
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
@@ -332,6 +397,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
             "present_mentions": counts.present,
             "flagged_reports": counts.flagged,
             "invalid_utf8_replaced": stats.invalid_utf8,
+            "null_texts": stats.null_texts,
         },
         "errors": stats.errors.iter().take(100).collect::<Vec<_>>(),
         "bytes_read": counter.load(std::sync::atomic::Ordering::Relaxed),
@@ -342,6 +408,13 @@ pub fn run(a: MineArgs) -> Result<u8> {
             "reports_per_s": per_sec(stats.reports as f64),
         },
         "outputs": outputs,
+        "note_nlp": note_nlp_written.map(|(rows, ids)| serde_json::json!({
+            "rows": rows,
+            "note_nlp_id_first": ids.map(|r| r.0),
+            "note_nlp_id_last": ids.map(|r| r.1),
+            "nlp_system": framer.note_nlp.as_ref().map(|n| n.stamp.system.clone()),
+            "nlp_datetime": framer.note_nlp.as_ref().map(|n| n.stamp.datetime.clone()),
+        })),
     });
     {
         use std::io::Write;
@@ -356,6 +429,9 @@ pub fn run(a: MineArgs) -> Result<u8> {
     reports_file.commit()?;
     summary_file.commit()?;
     run_file.commit()?;
+    if let Some(f) = note_nlp_file {
+        f.commit()?;
+    }
     let errors = report_stats(
         &stats,
         a.run.quiet,

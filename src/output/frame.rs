@@ -14,7 +14,8 @@ use polars::prelude::*;
 
 use calcmine_core::model::{Mention, ReportResult};
 
-use super::schema::{AuditField, Kind, MentionField, ReportField, Val};
+use super::omop::NoteNlpRow;
+use super::schema::{AuditField, Kind, MentionField, NoteNlpField, ReportField, Val};
 use super::text::LIST_SEP;
 
 /// A column of a table over records of type `R` (implemented by the schema's field enums).
@@ -57,6 +58,18 @@ impl Field<ReportResult> for AuditField {
     }
     fn value(self, r: &ReportResult) -> Val<'_> {
         AuditField::value(self, r)
+    }
+}
+
+impl Field<NoteNlpRow> for NoteNlpField {
+    fn name(self) -> &'static str {
+        NoteNlpField::name(self)
+    }
+    fn kind(self) -> Kind {
+        NoteNlpField::kind(self)
+    }
+    fn value(self, r: &NoteNlpRow) -> Val<'_> {
+        NoteNlpField::value(self, r)
     }
 }
 
@@ -106,7 +119,12 @@ pub fn schema_json(no_text: bool) -> String {
         .into_iter()
         .map(|f| (f.name(), f.kind()))
         .collect();
-    serde_json::json!({"mentions": cols(m), "reports": cols(r), "audit": cols(a)}).to_string()
+    let n = NoteNlpField::ALL
+        .iter()
+        .map(|f| (f.name(), f.kind()))
+        .collect();
+    serde_json::json!({"mentions": cols(m), "reports": cols(r), "audit": cols(a), "note_nlp": cols(n)})
+        .to_string()
 }
 
 enum Buf {

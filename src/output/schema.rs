@@ -4,6 +4,8 @@
 use calcmine_core::lexicon::vocab::lab;
 use calcmine_core::model::{Mention, ReportResult, Status};
 
+use super::omop::NoteNlpRow;
+
 /// A cell value, borrowed from the record where possible.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val<'a> {
@@ -553,6 +555,99 @@ impl AuditField {
         match self.report_field() {
             Some(f) => f.value(r),
             None => Val::Str(calcmine_core::audit::outcome(r).as_str()),
+        }
+    }
+}
+
+/// The columns of OMOP CDM v5.4's `NOTE_NLP` table, in the CDM's order (`extract --format
+/// note_nlp`, `mine --note-nlp`); one row per mention ([`super::omop`] builds the rows). Types
+/// as OHDSI's DDL declares them, where Parquet has them: integers as int64, `offset` a string
+/// (`varchar(50)`), `nlp_date` and `nlp_datetime` ISO strings (`2026-01-31`, `2026-01-31
+/// 08:00:00`, UTC) that a database casts on load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteNlpField {
+    NoteNlpId,
+    NoteId,
+    SectionConceptId,
+    Snippet,
+    Offset,
+    LexicalVariant,
+    NoteNlpConceptId,
+    NoteNlpSourceConceptId,
+    NlpSystem,
+    NlpDate,
+    NlpDatetime,
+    TermExists,
+    TermTemporal,
+    TermModifiers,
+}
+
+use NoteNlpField as N;
+
+impl NoteNlpField {
+    pub const ALL: &'static [NoteNlpField] = &[
+        N::NoteNlpId,
+        N::NoteId,
+        N::SectionConceptId,
+        N::Snippet,
+        N::Offset,
+        N::LexicalVariant,
+        N::NoteNlpConceptId,
+        N::NoteNlpSourceConceptId,
+        N::NlpSystem,
+        N::NlpDate,
+        N::NlpDatetime,
+        N::TermExists,
+        N::TermTemporal,
+        N::TermModifiers,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            N::NoteNlpId => "note_nlp_id",
+            N::NoteId => "note_id",
+            N::SectionConceptId => "section_concept_id",
+            N::Snippet => "snippet",
+            N::Offset => "offset",
+            N::LexicalVariant => "lexical_variant",
+            N::NoteNlpConceptId => "note_nlp_concept_id",
+            N::NoteNlpSourceConceptId => "note_nlp_source_concept_id",
+            N::NlpSystem => "nlp_system",
+            N::NlpDate => "nlp_date",
+            N::NlpDatetime => "nlp_datetime",
+            N::TermExists => "term_exists",
+            N::TermTemporal => "term_temporal",
+            N::TermModifiers => "term_modifiers",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self {
+            N::NoteNlpId
+            | N::NoteId
+            | N::SectionConceptId
+            | N::NoteNlpConceptId
+            | N::NoteNlpSourceConceptId => Kind::Int,
+            _ => Kind::Str,
+        }
+    }
+
+    pub fn value(self, r: &NoteNlpRow) -> Val<'_> {
+        match self {
+            N::NoteNlpId => Val::Int(r.note_nlp_id),
+            N::NoteId => Val::Int(r.note_id),
+            N::SectionConceptId => Val::Int(r.section_concept_id),
+            N::Snippet => Val::Str(&r.snippet),
+            N::Offset => Val::Owned(r.offset.to_string()),
+            N::LexicalVariant => Val::Str(&r.lexical_variant),
+            N::NoteNlpConceptId => Val::Int(r.concept_id),
+            N::NoteNlpSourceConceptId => Val::Int(r.source_concept_id),
+            N::NlpSystem => Val::Str(&r.stamp.system),
+            N::NlpDate => Val::Str(&r.stamp.date),
+            N::NlpDatetime => Val::Str(&r.stamp.datetime),
+            N::TermExists => Val::Str(if r.term_exists { "Y" } else { "N" }),
+            N::TermTemporal => Val::Str(r.term_temporal),
+            N::TermModifiers => Val::Str(&r.term_modifiers),
         }
     }
 }

@@ -1,5 +1,5 @@
-//! A table written in row groups: the one writer behind `mine`'s mentions and reports tables and
-//! `audit --format parquet` (and any later table). Rows arrive as Polars frames of any size;
+//! A table written in row groups: the one writer behind `mine`'s mentions and reports tables,
+//! the Parquet output of `extract`, `flag` and `audit`, and NOTE_NLP. Rows arrive as Polars frames of any size;
 //! they are gathered and written as row groups of a fixed number of rows.
 
 use polars::io::SerWriter;
@@ -12,6 +12,11 @@ use calcmine_core::model::ReportResult;
 
 use super::atomic::AtomicFile;
 use super::frame::{Field, FrameBuilder};
+use super::omop::{IdScheme, NoteNlpRow};
+use super::schema::NoteNlpField;
+use super::target::Format;
+use super::text::TableWriter;
+use super::Sink;
 
 /// Table format of `mine`'s mention and report tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -28,6 +33,10 @@ impl TableFormat {
         }
     }
 }
+
+/// Rows per Parquet row group of the tables written row by row or batch by batch (`extract`,
+/// `flag` and `audit` to a `.parquet` file); `mine` has `--row-group`.
+pub const ROW_GROUP: usize = 65536;
 
 type ParquetOut<'a> = polars::io::parquet::write::BatchedWriter<&'a mut AtomicFile>;
 type CsvOut<'a> = polars::io::csv::write::BatchedWriter<&'a mut AtomicFile>;
@@ -172,5 +181,96 @@ impl<'a, F: Field<ReportResult>> RowTable<'a, F> {
         self.flush()?;
         let name = self.name;
         self.table.finish().map_err(|e| Error::output(&name, e))
+    }
+}
+
+/// The NOTE_NLP table being written (`extract --format note_nlp`: CSV rows; `mine --note-nlp`:
+/// a Parquet or CSV table): rows arrive in output order, get their `note_nlp_id` here, and are
+/// written.
+pub struct NoteNlpTable<'a> {
+    out: NoteNlpOut<'a>,
+    ids: IdScheme,
+    name: String,
+    rows: u64,
+}
+
+enum NoteNlpOut<'a> {
+    Text(TableWriter),
+    Table(Box<TableOut<'a>>),
+}
+
+impl<'a> NoteNlpTable<'a> {
+    /// CSV rows to a sink (stdout or a file).
+    pub fn text(sink: Sink, ids: IdScheme) -> Result<NoteNlpTable<'a>> {
+        let columns = NoteNlpField::ALL.iter().map(|f| f.name()).collect();
+        Ok(NoteNlpTable {
+            name: "NOTE_NLP".into(),
+            out: NoteNlpOut::Text(TableWriter::new(sink, Format::Csv, columns)?),
+            ids,
+            rows: 0,
+        })
+    }
+
+    /// A table in row groups of up to `rows` rows.
+    pub fn table(
+        file: &'a mut AtomicFile,
+        format: TableFormat,
+        ids: IdScheme,
+        rows: usize,
+    ) -> Result<NoteNlpTable<'a>> {
+        let name = file.path().display().to_string();
+        let schema = Self::builder(format, 0).schema::<NoteNlpRow>();
+        let table =
+            TableOut::open(file, format, &schema, rows).map_err(|e| Error::output(&name, e))?;
+        Ok(NoteNlpTable {
+            out: NoteNlpOut::Table(Box::new(table)),
+            ids,
+            name,
+            rows: 0,
+        })
+    }
+
+    fn builder(format: TableFormat, cap: usize) -> FrameBuilder<NoteNlpField> {
+        FrameBuilder::new::<NoteNlpRow>(NoteNlpField::ALL.to_vec(), format == TableFormat::Csv, cap)
+    }
+
+    /// Give the rows their ids and write them.
+    pub fn write(&mut self, mut rows: Vec<NoteNlpRow>) -> Result<()> {
+        self.ids.assign(&mut rows)?;
+        self.rows += rows.len() as u64;
+        match &mut self.out {
+            NoteNlpOut::Text(w) => {
+                let mut values = Vec::with_capacity(NoteNlpField::ALL.len());
+                for r in &rows {
+                    values.clear();
+                    values.extend(NoteNlpField::ALL.iter().map(|f| f.value(r)));
+                    w.row(&values)?;
+                }
+                Ok(())
+            }
+            NoteNlpOut::Table(t) if !rows.is_empty() => {
+                let mut b = Self::builder(TableFormat::Parquet, rows.len());
+                b.extend::<NoteNlpRow, _>(rows.iter());
+                let df = b
+                    .take::<NoteNlpRow>()
+                    .map_err(|e| Error::output(&self.name, e))?;
+                t.write(df)
+                    .map(|_| ())
+                    .map_err(|e| Error::output(&self.name, e))
+            }
+            NoteNlpOut::Table(_) => Ok(()),
+        }
+    }
+
+    /// Rows written, and the ids they were given (first, last).
+    pub fn written(&self) -> (u64, Option<(i64, i64)>) {
+        (self.rows, self.ids.range())
+    }
+
+    pub fn finish(self) -> Result<()> {
+        match self.out {
+            NoteNlpOut::Text(w) => w.finish(),
+            NoteNlpOut::Table(t) => t.finish().map_err(|e| Error::output(&self.name, e)),
+        }
     }
 }

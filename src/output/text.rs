@@ -19,7 +19,12 @@ pub struct RowFormat {
 }
 
 impl RowFormat {
+    /// `format` is a text format; NOTE_NLP rows are CSV (and Parquet, never written here, too).
     pub fn new(format: Format, columns: &[&'static str]) -> RowFormat {
+        let format = match format {
+            Format::Tsv | Format::Jsonl => format,
+            Format::Csv | Format::NoteNlp | Format::Parquet => Format::Csv,
+        };
         let keys = match format {
             Format::Jsonl => columns
                 .iter()
@@ -40,7 +45,7 @@ impl RowFormat {
                     }
                     tsv_value(out, v);
                 }
-                Format::Csv => {
+                Format::Csv | Format::NoteNlp | Format::Parquet => {
                     if i > 0 {
                         out.push(',');
                     }
@@ -77,12 +82,12 @@ impl TableWriter {
             sink,
             line: String::with_capacity(1024),
         };
-        match format {
+        match w.rows.format {
             Format::Tsv => {
                 let h = columns.join("\t");
                 w.write_rows(&format!("{h}\n"))?;
             }
-            Format::Csv => {
+            Format::Csv | Format::NoteNlp | Format::Parquet => {
                 let h = columns
                     .iter()
                     .map(|c| csv_field(c))

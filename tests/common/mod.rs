@@ -176,3 +176,15 @@ pub fn three_reports(dir: &Path) -> Vec<PathBuf> {
     })
     .collect()
 }
+
+/// Write `df` as a Parquet file (made by Polars, as a warehouse export might be) in row groups of
+/// `row_group` rows.
+pub fn write_parquet(path: &Path, df: &mut DataFrame, row_group: usize) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    polars::prelude::ParquetWriter::new(std::fs::File::create(path).unwrap())
+        .with_row_group_size(Some(row_group))
+        .finish(df)
+        .unwrap();
+}

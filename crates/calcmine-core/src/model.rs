@@ -96,6 +96,14 @@ pub struct Mention {
     /// Byte offsets into the report text as read.
     pub start: usize,
     pub end: usize,
+    /// `start` in characters (Unicode scalar values) of the report text, as OMOP's NOTE_NLP
+    /// `offset` counts. Not an output column of the mentions table.
+    #[serde(skip)]
+    pub char_start: usize,
+    /// Byte offset of the mention's sentence (`sentence`) in the report text. Not an output
+    /// column.
+    #[serde(skip)]
+    pub sentence_start: usize,
     pub text: String,
     /// The lexicon concept id that matched.
     pub term: String,
@@ -144,6 +152,8 @@ impl Mention {
             sentence_index: 0,
             start,
             end,
+            char_start: 0,
+            sentence_start: 0,
             text: text.to_string(),
             term: term.to_string(),
             status: Status::Present,

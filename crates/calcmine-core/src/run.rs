@@ -356,6 +356,7 @@ pub fn run_batches_at<T: Send>(
         stats.failed += local.failed;
         stats.invalid_utf8 += local.invalid_utf8;
         stats.bytes += local.bytes;
+        stats.null_texts += local.null_texts;
         stats.errors.extend(local.errors);
     });
 }

@@ -47,6 +47,8 @@ pub(super) fn format_of(path: &Path, opts: &InputOptions) -> InputFormat {
         InputFormat::Tsv
     } else if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
         InputFormat::Jsonl
+    } else if base.ends_with(".parquet") {
+        InputFormat::Parquet
     } else {
         InputFormat::Txt
     }

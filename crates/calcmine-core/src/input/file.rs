@@ -23,16 +23,8 @@ pub(super) fn read_file(
 ) -> Result<Flow> {
     let is_stdin = path.as_os_str() == "-";
     let fmt = format_of(path, opts);
-    let mut reader = open(path, counter)?;
     let file = shown(path);
     let source: std::sync::Arc<str> = file.as_str().into();
-    // A UTF-8 byte-order mark is an encoding marker, not text: it would hide a header on the
-    // first line ("\u{feff}FINDINGS:") and break the first JSON line.
-    match reader.fill_buf() {
-        Ok(b) if b.starts_with(BOM) => reader.consume(BOM.len()),
-        Ok(_) => {}
-        Err(e) => return Err(read_error(&file, 1, 0, e)),
-    }
     let mut emit = |mut r: Report, stats: &mut ReadStats| -> Flow {
         if let Some(max) = opts.max_report_bytes {
             if r.error.is_none() && r.bytes() > max as u64 {
@@ -57,6 +49,17 @@ pub(super) fn read_file(
         }
         f(r)
     };
+    if fmt == InputFormat::Parquet {
+        return read_parquet_file(path, &file, opts, stats, counter, &mut emit);
+    }
+    let mut reader = open(path, counter)?;
+    // A UTF-8 byte-order mark is an encoding marker, not text: it would hide a header on the
+    // first line ("\u{feff}FINDINGS:") and break the first JSON line.
+    match reader.fill_buf() {
+        Ok(b) if b.starts_with(BOM) => reader.consume(BOM.len()),
+        Ok(_) => {}
+        Err(e) => return Err(read_error(&file, 1, 0, e)),
+    }
     match fmt {
         InputFormat::Txt => {
             let mut buf = Vec::new();
@@ -152,5 +155,39 @@ pub(super) fn read_file(
             &mut emit,
         ),
         InputFormat::Jsonl => read_jsonl(reader, &file, opts, stats, &mut emit),
+        InputFormat::Parquet => unreachable!("read above"),
     }
+}
+
+/// A Parquet file, by the reader of the `parquet` feature.
+#[cfg(feature = "parquet")]
+fn read_parquet_file(
+    path: &Path,
+    file: &str,
+    opts: &InputOptions,
+    stats: &mut ReadStats,
+    counter: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+    emit: &mut dyn FnMut(Report, &mut ReadStats) -> Flow,
+) -> Result<Flow> {
+    if Compression::of(file).0 != Compression::None {
+        return Err(crate::error::Error::Usage(format!(
+            "{file}: a Parquet file is compressed inside; decompress it first"
+        )));
+    }
+    super::parquet::read_parquet(path, file, opts, stats, counter, emit)
+}
+
+/// Without the `parquet` feature (the engine built alone), a Parquet input is an error.
+#[cfg(not(feature = "parquet"))]
+fn read_parquet_file(
+    _path: &Path,
+    file: &str,
+    _opts: &InputOptions,
+    _stats: &mut ReadStats,
+    _counter: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+    _emit: &mut dyn FnMut(Report, &mut ReadStats) -> Flow,
+) -> Result<Flow> {
+    Err(crate::error::Error::Usage(format!(
+        "{file}: this build of calcmine-core reads no Parquet (build it with the `parquet` feature)"
+    )))
 }

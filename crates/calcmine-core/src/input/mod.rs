@@ -1,5 +1,6 @@
 //! Reading reports: stdin, `.txt` files, directories of them, `.csv` / `.tsv` and `.jsonl`
-//! tables, and `.gz` and `.zst` versions of all of these.
+//! tables, and `.gz` and `.zst` versions of all of these; with the `parquet` feature, Parquet
+//! files and directories of Parquet part files.
 //!
 //! Every record becomes one [`Report`]. Nothing is dropped: a malformed CSV row or JSON line
 //! becomes a report with `error` set (and is reported with file and line), invalid UTF-8 is
@@ -11,6 +12,8 @@ mod detect;
 mod file;
 mod jsonl;
 mod options;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -27,7 +30,9 @@ use detect::Compression;
 use file::read_file;
 
 /// The files an input path stands for: itself, or for a directory every `.txt` (and
-/// `.txt.gz`, `.txt.zst`) below it, sorted.
+/// `.txt.gz`, `.txt.zst`) below it, or every `.parquet` part file below it (as Spark and DuckDB
+/// write a table: names starting with `.` or `_`, such as `_SUCCESS` and `_temporary/`, are
+/// not parts), sorted by path.
 pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
     if path.as_os_str() == "-" {
         return Ok(vec![path.to_path_buf()]);
@@ -36,31 +41,43 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+    let (mut txt, mut parts) = (Vec::new(), Vec::new());
+    // (directory, whether a name on the way to it starts with `.` or `_`)
+    let mut stack = vec![(path.to_path_buf(), false)];
+    while let Some((dir, hidden)) = stack.pop() {
         for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
             let entry = entry.map_err(|e| Error::io(&dir, e))?;
             let p = entry.path();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let hidden = hidden || name.starts_with('.') || name.starts_with('_');
             if p.is_dir() {
-                stack.push(p);
-            } else {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
-                    .unwrap_or_default();
-                if Compression::of(&name).1.ends_with(".txt") {
-                    out.push(p);
-                }
+                stack.push((p, hidden));
+            } else if Compression::of(&name).1.ends_with(".txt") {
+                txt.push(p);
+            } else if name.ends_with(".parquet") && !hidden {
+                parts.push(p);
             }
         }
     }
-    if out.is_empty() {
-        return Err(Error::Usage(format!(
-            "{}: no .txt, .txt.gz or .txt.zst files in this directory (tables must be named one by one)",
-            path.display()
-        )));
-    }
+    let mut out = match (txt.is_empty(), parts.is_empty()) {
+        (true, true) => {
+            return Err(Error::Usage(format!(
+                "{}: no .txt, .txt.gz, .txt.zst or .parquet files in this directory (other tables must be named one by one)",
+                path.display()
+            )))
+        }
+        (false, false) => {
+            return Err(Error::Usage(format!(
+                "{}: this directory holds both .txt reports and .parquet files; name the ones to read",
+                path.display()
+            )))
+        }
+        (true, false) => parts,
+        (false, true) => txt,
+    };
     out.sort();
     Ok(out)
 }

@@ -1,9 +1,11 @@
 //! What to read and how: input formats, column names, limits, and the counts kept while reading.
 
 /// Column names tried, in order, when `--id-col` is not given.
+/// `note_id` is the OMOP CDM `NOTE` table's.
 pub const DEFAULT_ID_COLS: &[&str] = &["report_id", "id", "note_id", "uid"];
-/// Column names tried, in order, when `--text-col` is not given.
-pub const DEFAULT_TEXT_COLS: &[&str] = &["text", "report", "report_text"];
+/// Column names tried, in order, when `--text-col` is not given; `note_text` is the OMOP CDM
+/// `NOTE` table's.
+pub const DEFAULT_TEXT_COLS: &[&str] = &["text", "report", "report_text", "note_text"];
 
 /// How to read a non-file input (stdin), or to override what a file's extension says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +18,8 @@ pub enum InputFormat {
     Csv,
     Tsv,
     Jsonl,
+    /// Parquet (a file, or a directory of part files); needs the `parquet` feature
+    Parquet,
 }
 
 /// The longest report analysed by default: 1 MiB, a hundred times a long radiology report.
@@ -95,6 +99,8 @@ pub struct ReadStats {
     pub failed: u64,
     pub invalid_utf8: u64,
     pub bytes: u64,
+    /// Rows whose text was null (Parquet): read as reports with an empty text.
+    pub null_texts: u64,
     pub errors: Vec<String>,
 }
 

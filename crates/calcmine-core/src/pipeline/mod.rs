@@ -222,6 +222,7 @@ impl Engine {
                 m.section = s.section.to_string();
                 m.sentence_index = s.index;
                 m.sentence = sentence_text.to_string();
+                m.sentence_start = s.start;
                 let mut a = a;
                 if entry.assert == Some(TargetAssert::Absent) {
                     // the target's own words deny it ("noncalcified"): absent by definition
@@ -483,8 +484,19 @@ impl Engine {
                 })
         });
         r.coronary_calcium_score = r.mentions.iter().filter_map(|m| m.value).reduce(f64::max);
+        // offsets in characters, counted once through the text (mentions are in text order)
+        let (mut byte, mut chars) = (0usize, 0usize);
         for (i, m) in r.mentions.iter_mut().enumerate() {
             m.mention_id = i as u32 + 1;
+            if m.start < byte {
+                (byte, chars) = (0, 0);
+            }
+            chars += report
+                .text
+                .get(byte..m.start)
+                .map_or(0, |t| t.chars().count());
+            byte = m.start;
+            m.char_start = chars;
         }
         if self.recommend {
             r.recommendations = self.recommender.find(report, &sentences);
