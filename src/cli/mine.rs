@@ -141,6 +141,13 @@ impl Framer {
         results: Vec<ReportResult>,
         reports: Vec<Report>,
     ) -> PolarsResult<BatchFrames> {
+        // the texts are needed only for the HTML reviews: else freed at once, with their batch
+        let reports = if self.html.is_some() {
+            reports
+        } else {
+            drop(reports);
+            Vec::new()
+        };
         let n = results.len();
         let n_mentions: usize = results.iter().map(|r| r.mentions.len()).sum();
         let mut mentions =

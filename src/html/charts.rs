@@ -26,7 +26,7 @@ pub struct Rate {
 
 /// Approximate width of `s` in 12 px text (the charts' labels).
 fn text_width(s: &str) -> f64 {
-    s.chars().count() as f64 * 6.9
+    s.chars().count() as f64 * 7.4
 }
 
 /// Left margin for row labels: the longest label, within bounds.

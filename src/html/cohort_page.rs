@@ -139,7 +139,11 @@ fn charts(s: &mut String, c: &Cohort) {
             }
         }
         if i < HEAT_ROWS {
-            rows.push((words(organ), v));
+            let label = match *organ {
+                "unspecified" => "organ not stated".to_string(),
+                o => words(o),
+            };
+            rows.push((label, v));
         } else {
             n_other += 1;
             for (a, b) in other.iter_mut().zip(v) {
