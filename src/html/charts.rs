@@ -322,10 +322,11 @@ pub fn intervals(id: &str, title: &str, x_label: &str, y_label: &str, rows: &[Ra
     }
     for (i, r) in rows.iter().enumerate() {
         let cy = top + i as f64 * ROW + ROW / 2.0;
+        // clear of the dot at 0 %
         let _ = write!(
             s,
             "<text class=\"lab\" x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            x0 - 6.0,
+            x0 - 12.0,
             cy + 4.0,
             esc(&r.label)
         );
