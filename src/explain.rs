@@ -9,8 +9,10 @@
 
 use std::fmt::Write as _;
 
-use calcmine_core::lexicon::Lexicon;
-use calcmine_core::model::{Report, ReportResult, Status};
+use calcmine_core::lexicon::{Lexicon, ModifierEntry};
+use calcmine_core::model::{
+    LinkedWord, Mention, Report, ReportResult, Status, TriggerHit, WordFamily,
+};
 
 /// ANSI styles; none of them changes the text, so the plain text is recoverable.
 mod ansi {
@@ -25,34 +27,98 @@ mod ansi {
     pub const BOLD: &str = "\x1b[1m";
 }
 
+/// What a span of the report text is: indices into the result (shared by the terminal
+/// explanation and the HTML review, `crate::html`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    Mention(Status),
-    Trigger,
-    Recommendation,
+pub enum Mark {
+    /// `r.mentions[i]`.
+    Mention(usize),
+    /// `r.mentions[i].triggers[t]`: a word that decided the mention's status.
+    Trigger(usize, usize),
+    /// `r.mentions[i].links[w]`: an anatomy, descriptor or cause word linked to the mention.
+    Linked(usize, usize),
+    /// `r.recommendations[i]`.
+    Recommendation(usize),
 }
 
-impl Mark {
-    fn open(self, color: bool) -> &'static str {
-        match (self, color) {
-            (Mark::Mention(Status::Present), true) => ansi::PRESENT,
-            (Mark::Mention(Status::Absent), true) => ansi::ABSENT,
-            (Mark::Mention(Status::Possible), true) => ansi::POSSIBLE,
-            (Mark::Mention(Status::Hypothetical), true) => ansi::HYPOTHETICAL,
-            (Mark::Trigger, true) => ansi::TRIGGER,
-            (Mark::Recommendation, true) => ansi::RECOMMENDATION,
-            (Mark::Mention(_), false) => "[[",
-            (Mark::Trigger, false) => "<<",
-            (Mark::Recommendation, false) => "{{",
+/// The spans of the report text to mark, in text order: every mention, every trigger word that
+/// decided a status (not the `lexicon` pseudo-trigger: the term itself), with `linked` every
+/// word linked to a mention, and every recommendation phrase. A span that overlaps an earlier
+/// one, or does not fall on character boundaries of `text`, is left out (it is still listed
+/// under the text); of spans with the same range, the first (mention, trigger, linked word,
+/// recommendation) is kept.
+pub fn marks(text: &str, r: &ReportResult, linked: bool) -> Vec<(usize, usize, Mark)> {
+    let mut spans: Vec<(usize, usize, Mark)> = Vec::new();
+    for (i, m) in r.mentions.iter().enumerate() {
+        spans.push((m.start, m.end, Mark::Mention(i)));
+        for (t, hit) in m.triggers.iter().enumerate() {
+            if hit.category != "lexicon" {
+                spans.push((hit.start, hit.end, Mark::Trigger(i, t)));
+            }
         }
     }
-    fn close(self, color: bool) -> &'static str {
-        match (self, color) {
-            (_, true) => ansi::RESET,
-            (Mark::Mention(_), false) => "]]",
-            (Mark::Trigger, false) => ">>",
-            (Mark::Recommendation, false) => "}}",
+    if linked {
+        for (i, m) in r.mentions.iter().enumerate() {
+            for (w, l) in m.links.iter().enumerate() {
+                spans.push((l.start, l.end, Mark::Linked(i, w)));
+            }
         }
+    }
+    for (i, x) in r.recommendations.iter().enumerate() {
+        spans.push((x.start, x.end, Mark::Recommendation(i)));
+    }
+    spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
+    spans.dedup_by_key(|s| (s.0, s.1));
+    let mut out = Vec::with_capacity(spans.len());
+    let mut at = 0;
+    for (s, e, mark) in spans {
+        if s < at
+            || e <= s
+            || e > text.len()
+            || !text.is_char_boundary(s)
+            || !text.is_char_boundary(e)
+        {
+            continue;
+        }
+        out.push((s, e, mark));
+        at = e;
+    }
+    out
+}
+
+fn open(mark: Mark, r: &ReportResult, color: bool) -> &'static str {
+    match (mark, color) {
+        (Mark::Mention(i), true) => match r.mentions[i].status {
+            Status::Present => ansi::PRESENT,
+            Status::Absent => ansi::ABSENT,
+            Status::Possible => ansi::POSSIBLE,
+            Status::Hypothetical => ansi::HYPOTHETICAL,
+        },
+        (Mark::Trigger(..), true) => ansi::TRIGGER,
+        (Mark::Recommendation(_), true) => ansi::RECOMMENDATION,
+        (Mark::Mention(_), false) => "[[",
+        (Mark::Trigger(..), false) => "<<",
+        (Mark::Recommendation(_), false) => "{{",
+        (Mark::Linked(..), _) => "",
+    }
+}
+
+fn close(mark: Mark, color: bool) -> &'static str {
+    match (mark, color) {
+        (Mark::Linked(..), _) => "",
+        (_, true) => ansi::RESET,
+        (Mark::Mention(_), false) => "]]",
+        (Mark::Trigger(..), false) => ">>",
+        (Mark::Recommendation(_), false) => "}}",
+    }
+}
+
+fn status_style(status: Status) -> &'static str {
+    match status {
+        Status::Present => ansi::PRESENT,
+        Status::Absent => ansi::ABSENT,
+        Status::Possible => ansi::POSSIBLE,
+        Status::Hypothetical => ansi::HYPOTHETICAL,
     }
 }
 
@@ -67,34 +133,143 @@ fn paint(s: &str, style: &str, color: bool) -> String {
 /// The report text with marks around mentions, triggers and recommendation phrases. Spans that
 /// overlap an earlier one are left unmarked (they are still listed below the text).
 pub fn highlight(text: &str, r: &ReportResult, color: bool) -> String {
-    let mut spans: Vec<(usize, usize, Mark)> = Vec::new();
-    for m in &r.mentions {
-        spans.push((m.start, m.end, Mark::Mention(m.status)));
-        for t in &m.triggers {
-            if t.category != "lexicon" {
-                spans.push((t.start, t.end, Mark::Trigger));
-            }
-        }
-    }
-    for x in &r.recommendations {
-        spans.push((x.start, x.end, Mark::Recommendation));
-    }
-    spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
-    spans.dedup_by_key(|s| (s.0, s.1));
+    let spans = marks(text, r, false);
     let mut out = String::with_capacity(text.len() + spans.len() * 8);
     let mut at = 0;
     for (s, e, mark) in spans {
-        if s < at || e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
-            continue;
-        }
         out.push_str(&text[at..s]);
-        out.push_str(mark.open(color));
+        out.push_str(open(mark, r, color));
         out.push_str(&text[s..e]);
-        out.push_str(mark.close(color));
+        out.push_str(close(mark, color));
         at = e;
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// Why a present mention does not count for its report (`None` when it counts, or when it is
+/// not present: its status says why). A mention counts when
+/// [`calcmine_core::model::Mention::is_imaging_finding`]: present, about the patient, and not
+/// in the indication.
+pub fn not_counted(m: &Mention) -> Option<&'static str> {
+    if m.status != Status::Present || m.is_imaging_finding() {
+        None
+    } else if m.experiencer != "patient" {
+        Some("about someone else (family history)")
+    } else {
+        Some("in the indication (the reason for the exam), not a finding")
+    }
+}
+
+/// What decided one mention's status and codes: what the terminal explanation and the HTML
+/// review both show.
+pub struct Facts<'a> {
+    /// The lexicon entry that matched, `file:line`.
+    pub origin: Option<String>,
+    /// The trigger words that decided the status (none: present by default). The `lexicon`
+    /// category is the term itself (`noncalcified`).
+    pub decided_by: &'a [TriggerHit],
+    /// The codes, `(column, value)`, those that say nothing (`none`, an empty list) left out
+    /// except the location's.
+    pub codes: Vec<(&'static str, String)>,
+    /// The words linked to the mention with their lexicon entries.
+    pub links: Vec<(&'a LinkedWord, &'a ModifierEntry)>,
+    /// The work-up rules the mention's sentence fired.
+    pub rules: Vec<&'a str>,
+}
+
+/// The lexicon entry of a linked word.
+pub fn linked_entry<'a>(lex: &'a Lexicon, w: &LinkedWord) -> Option<&'a ModifierEntry> {
+    let list = match w.family {
+        WordFamily::Anatomy => &lex.anatomy,
+        WordFamily::Descriptor => &lex.descriptors,
+        WordFamily::Cause => &lex.causes,
+    };
+    list.get(w.entry as usize)
+}
+
+/// The facts of mention `m` of result `r`.
+pub fn facts<'a>(m: &'a Mention, r: &'a ReportResult, lex: &'a Lexicon) -> Facts<'a> {
+    let origin = lex
+        .targets
+        .iter()
+        .find(|t| t.id == m.term)
+        .map(|t| format!("{}:{}", t.origin.file, t.origin.line));
+    let mut codes: Vec<(&'static str, String)> = vec![
+        ("process", m.process.clone()),
+        ("location_class", m.location_class.clone()),
+        ("organ", m.organ.clone()),
+        ("site", m.site.clone()),
+        ("laterality", m.laterality.clone()),
+    ];
+    if m.compartment != "none" {
+        codes.push(("compartment", m.compartment.clone()));
+    }
+    if !m.morphology.is_empty() {
+        codes.push(("morphology", m.morphology.join("|")));
+    }
+    codes.push(("distribution", m.distribution.clone()));
+    if m.predominance != "none" {
+        codes.push(("predominance", m.predominance.clone()));
+    }
+    codes.push(("entity", m.entity.clone()));
+    codes.push(("mechanism", m.mechanism.clone()));
+    let rules = r
+        .workup_reasons
+        .iter()
+        .filter(|w| w.sentence.trim() == m.sentence.trim())
+        .map(|w| w.rule.as_str())
+        .collect();
+    let links = m
+        .links
+        .iter()
+        .filter_map(|w| linked_entry(lex, w).map(|e| (w, e)))
+        .collect();
+    Facts {
+        origin,
+        decided_by: &m.triggers,
+        codes,
+        links,
+        rules,
+    }
+}
+
+/// The words linked to a mention: each with its family, its lexicon entry and the words as
+/// written; with `no_text` only how many of each family (an entry id is often the very word
+/// of the report: `centrilobular`).
+pub fn linked_words(f: &Facts, text: &str, no_text: bool) -> String {
+    if no_text {
+        let mut n: Vec<(&str, usize)> = Vec::new();
+        for (w, _) in &f.links {
+            let name = family_name(w.family);
+            match n.iter_mut().find(|(k, _)| *k == name) {
+                Some((_, c)) => *c += 1,
+                None => n.push((name, 1)),
+            }
+        }
+        return n
+            .iter()
+            .map(|(k, c)| format!("{c} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    f.links
+        .iter()
+        .map(|(w, e)| {
+            let said = text.get(w.start..w.end).unwrap_or("");
+            format!("{} \"{said}\" ({})", family_name(w.family), e.id)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The name of a word family as the lexicon files say it.
+pub fn family_name(f: WordFamily) -> &'static str {
+    match f {
+        WordFamily::Anatomy => "anatomy",
+        WordFamily::Descriptor => "morphology",
+        WordFamily::Cause => "cause",
+    }
 }
 
 /// Everything `explain` prints for one report.
@@ -143,13 +318,13 @@ pub fn explain_with(
         let _ = writeln!(s, "no mentions");
     }
     for m in &r.mentions {
-        let origin = lex
-            .targets
-            .iter()
-            .find(|t| t.id == m.term)
-            .map(|t| format!(" ({}:{})", t.origin.file, t.origin.line))
+        let f = facts(m, r, lex);
+        let origin = f
+            .origin
+            .as_ref()
+            .map(|o| format!(" ({o})"))
             .unwrap_or_default();
-        let status = paint(m.status.as_str(), Mark::Mention(m.status).open(true), color);
+        let status = paint(m.status.as_str(), status_style(m.status), color);
         let _ = writeln!(
             s,
             "[{}]{} {status} — term {}{origin}; {} sentence {}",
@@ -159,8 +334,8 @@ pub fn explain_with(
             m.section,
             m.sentence_index
         );
-        let decided: Vec<String> = m
-            .triggers
+        let decided: Vec<String> = f
+            .decided_by
             .iter()
             .map(|t| format!("{}{}", t.category, quote(&t.text)))
             .collect();
@@ -180,21 +355,13 @@ pub fn explain_with(
                 m.experiencer, m.historical
             );
         }
-        let mut codes = format!(
-            "    codes: process={} location_class={} organ={} site={} laterality={}",
-            m.process, m.location_class, m.organ, m.site, m.laterality
-        );
-        if m.compartment != "none" {
-            let _ = write!(codes, " compartment={}", m.compartment);
+        if let Some(why) = not_counted(m) {
+            let _ = writeln!(s, "    does not count for the report: {why}");
         }
-        if !m.morphology.is_empty() {
-            let _ = write!(codes, " morphology={}", m.morphology.join("|"));
+        let mut codes = String::from("    codes:");
+        for (name, value) in f.codes.iter().filter(|(n, _)| *n != "mechanism") {
+            let _ = write!(codes, " {name}={value}");
         }
-        let _ = write!(
-            codes,
-            " distribution={} entity={}",
-            m.distribution, m.entity
-        );
         let _ = writeln!(s, "{codes}");
         let _ = writeln!(
             s,
@@ -208,14 +375,19 @@ pub fn explain_with(
                 format!(" (basis: {})", m.mechanism_basis)
             }
         );
-        let rules: Vec<&str> = r
-            .workup_reasons
-            .iter()
-            .filter(|w| w.sentence.trim() == m.sentence.trim())
-            .map(|w| w.rule.as_str())
-            .collect();
-        if !rules.is_empty() {
-            let _ = writeln!(s, "    work-up rules of its sentence: {}", rules.join(", "));
+        if !f.links.is_empty() {
+            let _ = writeln!(
+                s,
+                "    linked words: {}",
+                linked_words(&f, &report.text, no_text)
+            );
+        }
+        if !f.rules.is_empty() {
+            let _ = writeln!(
+                s,
+                "    work-up rules of its sentence: {}",
+                f.rules.join(", ")
+            );
         }
     }
     if !r.recommendations.is_empty() {

@@ -5,12 +5,13 @@
 //! the pipeline stages) is the [`calcmine_core`] crate, re-exported here module by module so
 //! `calcmine::pipeline::Engine` and the like keep working. Above it this crate adds what needs
 //! tables: [`output`] (the output schema, Polars frames, text and Parquet writers, atomic
-//! files), [`eval`] (scoring against annotations), [`explain`] (the terminal explanation) and
-//! the commands in [`cli`].
+//! files), [`eval`] (scoring against annotations), [`explain`] (the terminal explanation),
+//! [`html`] (the review and cohort pages) and the commands in [`cli`].
 
 pub mod cli;
 pub mod eval;
 pub mod explain;
+pub mod html;
 pub mod output;
 pub mod progress;
 

@@ -291,3 +291,54 @@ fn calcific_tendinitis_explaining_a_shoulder_finding_is_one_mention_on_the_exam_
     assert_eq!(m.laterality, "right");
     assert_eq!(r.exam_modality, "radiograph");
 }
+
+// --- The exam description column ---------------------------------------------------------------
+
+#[test]
+fn the_exam_column_of_a_table_gives_the_exam_and_the_organ() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("notes.csv");
+    std::fs::write(
+        &csv,
+        "note_id,note_title,note_text\n\
+         1,MAMMO SCREENING BILATERAL,Scattered punctate calcifications. Stable.\n\
+         2,CT CHEST WITHOUT CONTRAST,Scattered punctate calcifications. Stable.\n",
+    )
+    .unwrap();
+    let out = common::calcmine()
+        .args(["extract", "--format", "csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let got: Vec<(String, String, String)> = rows
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[col("report_id")].to_string(),
+                r[col("organ")].to_string(),
+                r[col("organ_source")].to_string(),
+            )
+        })
+        .collect();
+    // the note_title column is read by default (the OMOP NOTE table's)
+    assert_eq!(
+        got,
+        [
+            ("1".into(), "breast".into(), "exam".into()),
+            ("2".into(), "unspecified".into(), "none".into())
+        ]
+    );
+    // a named exam column must be there
+    let out = common::calcmine()
+        .args(["extract", "--exam-col", "procedure"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no exam column `procedure`"));
+}

@@ -715,3 +715,37 @@ fn fig17_calcinosis_universalis() {
         assert!(comps.contains(&c), "{c} in {comps:?}");
     }
 }
+
+/// The words linked to a mention are kept with their family and their offsets in the report as
+/// read (what `explain` marks), whatever normalization did to the text in between.
+#[test]
+fn linked_words_keep_their_family_and_offsets() {
+    use calcmine::model::WordFamily;
+    let text = "IMPRESSION:  Dense   calcified granuloma in the RIGHT upper-lobe; no pleural calcification.";
+    let ms = mentions(text);
+    let g = &ms[0];
+    let said: Vec<(WordFamily, &str)> = g
+        .links
+        .iter()
+        .map(|w| (w.family, &text[w.start..w.end]))
+        .collect();
+    assert!(
+        said.contains(&(WordFamily::Descriptor, "Dense")),
+        "{said:?}"
+    );
+    assert!(said.contains(&(WordFamily::Anatomy, "RIGHT")), "{said:?}");
+    assert!(
+        said.contains(&(WordFamily::Anatomy, "upper-lobe")),
+        "{said:?}"
+    );
+    // nothing links across the semicolon: the pleura is the second mention's
+    assert!(!said.iter().any(|(_, w)| *w == "pleural"), "{said:?}");
+    assert_eq!(
+        ms[1]
+            .links
+            .iter()
+            .map(|w| &text[w.start..w.end])
+            .collect::<Vec<_>>(),
+        vec!["pleural"]
+    );
+}

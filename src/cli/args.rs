@@ -35,6 +35,11 @@ pub struct InputArgs {
     /// note_text].
     #[arg(long = "text-col", value_name = "NAME")]
     pub text_cols: Vec<String>,
+    /// Column or field with the exam description ("CT HEAD WITHOUT CONTRAST"), which tells the
+    /// report's exam (exam_modality, exam_region) and the organ and side of findings that name
+    /// none [default: the first of note_title, exam_description, exam].
+    #[arg(long, value_name = "NAME")]
+    pub exam_col: Option<String>,
     /// Run on the bundled example report instead of inputs.
     #[arg(long)]
     pub example: bool,
@@ -72,6 +77,7 @@ impl InputArgs {
             options: InputOptions {
                 id_col: self.id_col.clone(),
                 text_cols: self.text_cols.clone(),
+                exam_col: self.exam_col.clone(),
                 format,
                 max_report_bytes: self.max_report_bytes.0,
             },

@@ -1,6 +1,8 @@
-//! `calcmine explain`: print how calcmine read one report (or the first N).
+//! `calcmine explain`: print how calcmine read one report (or the first N), in the terminal or
+//! as an HTML page (`--html`) to open in a browser.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
@@ -10,7 +12,10 @@ use super::args::{InputArgs, LexiconArgs};
 use calcmine_core::error::{Error, Result};
 use calcmine_core::input::{read_reports, Flow, ReadStats};
 use calcmine_core::model::Report;
+use calcmine_core::model::ReportResult;
 use calcmine_core::pipeline::Engine;
+
+use crate::output::Sink;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -22,7 +27,7 @@ pub enum Color {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Marks without colour: [[mention]], <<trigger word>>, {{recommendation phrase}}.\nColours: present red, absent green, possible yellow, hypothetical cyan, triggers underlined magenta, recommendations blue.\nExit status: 0 when a report shown has a present mention, 1 when none has, 2 on error."
+    after_help = "Marks without colour: [[mention]], <<trigger word>>, {{recommendation phrase}}.\nColours: present red, absent green, possible yellow, hypothetical cyan, triggers underlined magenta, recommendations blue.\n--html writes one self-contained page (no network access when opened): each report's text with mentions marked by status, the words that decided them, their codes and the work-up decision.\nExit status: 0 when a report shown has a present mention, 1 when none has, 2 on error."
 )]
 pub struct ExplainArgs {
     #[command(flatten)]
@@ -42,37 +47,60 @@ pub struct ExplainArgs {
     /// Highlight in colour.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: Color,
+    /// Write an HTML page (one self-contained file) instead of text: each report's text with
+    /// every mention marked by status, the words that decided it, its codes, and the work-up
+    /// decision.
+    #[arg(long)]
+    pub html: bool,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 pub fn run(a: ExplainArgs) -> Result<u8> {
     let lexicon = a.lexicon.load()?;
     let engine = Engine::new(lexicon);
+    let to_file = a.output.as_deref().is_some_and(|p| p.as_os_str() != "-");
     let color = match a.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            std::io::stdout().is_terminal()
+            !to_file
+                && !a.html
+                && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = Sink::open(a.output.as_deref())?;
+    let out_name = a
+        .output
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "<stdout>".into());
     let mut shown = 0usize;
     let mut present = false;
     let mut failure: Option<Error> = None;
+    // --html: the reports shown, with their texts, for one page at the end
+    let mut page: Vec<(Report, ReportResult)> = Vec::new();
     let mut show = |report: Report| -> Flow {
         if a.id.as_ref().is_some_and(|id| *id != report.id) {
             return Flow::Continue(());
         }
         let r = engine.process(&report);
         present |= r.count(calcmine_core::model::Status::Present) > 0;
-        let mut text = crate::explain::explain_with(&report, &r, &engine.lexicon, color, a.no_text);
-        if shown > 0 {
-            text.insert(0, '\n');
-        }
         shown += 1;
-        if let Err(e) = out.write_all(text.as_bytes()) {
-            failure = Some(Error::io("<stdout>", e));
-            return Flow::Break(());
+        if a.html {
+            page.push((report, r));
+        } else {
+            let mut text =
+                crate::explain::explain_with(&report, &r, &engine.lexicon, color, a.no_text);
+            if shown > 1 {
+                text.insert(0, '\n');
+            }
+            if let Err(e) = out.write_all(text.as_bytes()) {
+                failure = Some(Error::io(&out_name, e));
+                return Flow::Break(());
+            }
         }
         if shown >= a.first.max(1) {
             Flow::Break(())
@@ -104,7 +132,12 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
     if let Some(e) = failure {
         return Err(e);
     }
-    out.flush().map_err(|e| Error::io("<stdout>", e))?;
+    if a.html {
+        let html = crate::html::explain_page(&page, &engine.lexicon, a.no_text);
+        out.write_all(html.as_bytes())
+            .map_err(|e| Error::io(&out_name, e))?;
+    }
+    out.finish()?;
     for e in &stats.errors {
         eprintln!("calcmine: {e}");
     }

@@ -7,6 +7,10 @@
 //! at a time and appended (in row groups of up to `--row-group` rows), so memory does not grow with the
 //! input. Every file is written under a temporary name and renamed into place only after all
 //! of them are complete: after an error or an interrupt no file has its final name.
+//!
+//! With `--html`, also `report.html`: the cohort page (`crate::html`), gathered on the workers
+//! batch by batch alongside the frames, with the reviews of some reports (the only part that
+//! needs their text, which the tables do not keep with `--no-text`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -18,6 +22,7 @@ use polars::io::SerWriter;
 use polars::prelude::{CsvWriter, DataFrame, PolarsResult};
 
 use super::args::{report_stats, InputArgs, LexiconArgs, NoteNlpArgs, RunArgs};
+use crate::html::{Cohort, PageInfo};
 use crate::output::frame::FrameBuilder;
 use crate::output::omop::{IdScheme, NoteNlp, NoteNlpRow};
 use crate::output::schema::{MentionField, ReportField};
@@ -27,7 +32,7 @@ use crate::output::AtomicFile;
 use crate::progress::{input_size, Progress};
 use calcmine_core::error::{Error, Result};
 use calcmine_core::input::{Flow, ReadStats};
-use calcmine_core::model::{Mention, ReportResult, Status};
+use calcmine_core::model::{Mention, Report, ReportResult, Status};
 use calcmine_core::pipeline::Engine;
 use calcmine_core::run::Shard;
 
@@ -83,6 +88,15 @@ pub struct MineArgs {
     /// with --format csv), the report id as note_id (docs/omop.md).
     #[arg(long)]
     pub note_nlp: bool,
+    /// Also write report.html: one self-contained page (no network access when opened) with
+    /// the cohort at a glance, charts, the flagged reports and audit gaps, and the review of
+    /// some reports. With --no-text: codes, rule ids and counts only.
+    #[arg(long)]
+    pub html: bool,
+    /// Reports reviewed in report.html at most (the gaps first, then other flagged reports,
+    /// then other reports with a finding); the rest are listed.
+    #[arg(long, value_name = "N", default_value_t = 500, requires = "html")]
+    pub html_reviews: usize,
     #[command(flatten)]
     pub run: RunArgs,
     #[command(flatten)]
@@ -116,6 +130,8 @@ struct BatchFrames {
     reports: DataFrame,
     summary: Summary,
     counts: Counts,
+    /// `--html`: the batch's part of the cohort page.
+    cohort: Option<Cohort>,
 }
 
 /// How to turn a batch of results into frames (shared read-only by the workers).
@@ -124,10 +140,19 @@ struct Framer {
     report_fields: Vec<ReportField>,
     flat: bool,
     note_nlp: Option<NoteNlp>,
+    /// `--html`: the cohort page's reviews at most, and whether they show report text.
+    html: Option<(usize, bool)>,
 }
 
 impl Framer {
-    fn frames(&self, results: Vec<ReportResult>) -> Result<BatchFrames> {
+    fn frames(&self, results: Vec<ReportResult>, reports: Vec<Report>) -> Result<BatchFrames> {
+        // the texts are needed only for the HTML reviews: else freed at once, with their batch
+        let reports = if self.html.is_some() {
+            reports
+        } else {
+            drop(reports);
+            Vec::new()
+        };
         let note_nlp = match &self.note_nlp {
             Some(n) => results
                 .iter()
@@ -136,20 +161,21 @@ impl Framer {
                 .concat(),
             None => Vec::new(),
         };
-        self.tables(results, note_nlp)
+        self.tables(results, reports, note_nlp)
             .map_err(|e| Error::output("the tables", e))
     }
 
     fn tables(
         &self,
         results: Vec<ReportResult>,
+        reports: Vec<Report>,
         note_nlp: Vec<NoteNlpRow>,
     ) -> PolarsResult<BatchFrames> {
         let n = results.len();
         let n_mentions: usize = results.iter().map(|r| r.mentions.len()).sum();
         let mut mentions =
             FrameBuilder::new::<Mention>(self.mention_fields.clone(), self.flat, n_mentions);
-        let mut reports =
+        let mut report_rows =
             FrameBuilder::new::<ReportResult>(self.report_fields.clone(), self.flat, n);
         let mut rows = SummaryRows::default();
         let mut per_report = Vec::with_capacity(n);
@@ -166,17 +192,37 @@ impl Framer {
             per_report.push(ReportSummary::of(r));
         }
         mentions.extend::<Mention, _>(results.iter().flat_map(|r| r.mentions.iter()));
-        reports.extend::<ReportResult, _>(results.iter());
-        drop(results);
+        report_rows.extend::<ReportResult, _>(results.iter());
+        let cohort = self.html.map(|(limit, keep_text)| {
+            let mut c = Cohort::new(limit, keep_text);
+            for (r, report) in results.into_iter().zip(reports) {
+                c.add(r, report.text);
+            }
+            c
+        });
         let mut summary = Summary::default();
         summary.add_batch(&rows.take()?, &per_report)?;
         Ok(BatchFrames {
             mentions: mentions.take::<Mention>()?,
             note_nlp,
-            reports: reports.take::<ReportResult>()?,
+            reports: report_rows.take::<ReportResult>()?,
             summary,
             counts,
+            cohort,
         })
+    }
+}
+
+/// The inputs as run.json and report.html name them.
+fn input_names(inputs: &calcmine_core::run::Inputs) -> Vec<String> {
+    if inputs.example {
+        vec!["<example>".to_string()]
+    } else {
+        inputs
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect()
     }
 }
 
@@ -242,6 +288,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let summary_path = out.join("summary.csv");
     let run_path = out.join("run.json");
     let note_nlp_path = out.join(format!("note_nlp.{ext}"));
+    let html_path = out.join("report.html");
     let mut mentions_file = AtomicFile::create(&mentions_path)?;
     let mut reports_file = AtomicFile::create(&reports_path)?;
     let mut summary_file = AtomicFile::create(&summary_path)?;
@@ -250,12 +297,17 @@ pub fn run(a: MineArgs) -> Result<u8> {
         true => Some(AtomicFile::create(&note_nlp_path)?),
         false => None,
     };
+    let mut html_file = match a.html {
+        true => Some(AtomicFile::create(&html_path)?),
+        false => None,
+    };
 
     let framer = Framer {
         mention_fields: MentionField::columns(a.no_text),
         report_fields: ReportField::columns(a.no_text),
         flat: a.format == TableFormat::Csv,
         note_nlp,
+        html: a.html.then_some((a.html_reviews, !a.no_text)),
     };
     let batch = a.batch.max(1);
     opts.batch = batch;
@@ -276,16 +328,17 @@ pub fn run(a: MineArgs) -> Result<u8> {
     };
     let mut summary = Summary::default();
     let mut counts = Counts::default();
+    let mut cohort = Cohort::new(a.html_reviews, !a.no_text);
     let mut failure = None;
     // Bytes read when the last reports row group was cut (see below).
     let mut cut_at = 0u64;
-    calcmine_core::run::run_batches_at(
+    calcmine_core::run::run_batches_with(
         &engine,
         &inputs,
         &opts,
         &mut stats,
         &counter,
-        &|results| framer.frames(results),
+        &|results, reports| framer.frames(results, reports),
         &mut |frames, read| {
             let written = frames.and_then(|f| {
                 if let Some(t) = note_nlp_out.as_mut() {
@@ -325,6 +378,9 @@ pub fn run(a: MineArgs) -> Result<u8> {
                     }
                     summary.merge(&f.summary);
                     counts.add(&f.counts);
+                    if let Some(c) = f.cohort {
+                        cohort.merge(c);
+                    }
                     Ok(())
                 };
                 tables().map_err(polars_err(&out))
@@ -365,12 +421,30 @@ pub fn run(a: MineArgs) -> Result<u8> {
     CsvWriter::new(&mut summary_file)
         .finish(&mut sdf)
         .map_err(polars_err(&summary_path))?;
+    if let Some(file) = html_file.as_mut() {
+        use std::io::Write;
+        let info = PageInfo {
+            inputs: match input_names(&inputs) {
+                v if v.is_empty() => vec!["<stdin>".to_string()],
+                v => v,
+            },
+            no_text: a.no_text,
+            shard: a.shard.map(|s| s.to_string()),
+        };
+        file.write_all(
+            crate::html::cohort_page::render(&cohort, &info, &engine.lexicon).as_bytes(),
+        )
+        .map_err(|e| Error::io(&html_path, e))?;
+    }
 
     let secs = started.elapsed().as_secs_f64();
     let per_sec = |x: f64| if secs > 0.0 { x / secs } else { 0.0 };
     let mut paths = vec![&mentions_path, &reports_path, &summary_path];
     if a.note_nlp {
         paths.push(&note_nlp_path);
+    }
+    if a.html {
+        paths.push(&html_path);
     }
     let outputs: Vec<String> = paths
         .iter()
@@ -381,7 +455,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
         "command": "mine",
         "lexicon_digest": engine.lexicon.digest(),
         "lexicon_files": engine.lexicon.files.iter().map(|f| serde_json::json!({"name": f.name, "sha256": f.sha256})).collect::<Vec<_>>(),
-        "inputs": if inputs.example { vec!["<example>".to_string()] } else { inputs.paths.iter().map(|p| p.display().to_string()).collect() },
+        "inputs": input_names(&inputs),
         "format": ext,
         "no_text": a.no_text,
         "screen_only": a.screen_only,
@@ -429,6 +503,9 @@ pub fn run(a: MineArgs) -> Result<u8> {
     reports_file.commit()?;
     summary_file.commit()?;
     run_file.commit()?;
+    if let Some(f) = html_file {
+        f.commit()?;
+    }
     if let Some(f) = note_nlp_file {
         f.commit()?;
     }

@@ -142,6 +142,31 @@ impl AuditSummary {
         }
     }
 
+    /// Add the counts of another summary (of other reports: a batch audited on another
+    /// thread).
+    pub fn merge(&mut self, o: &AuditSummary) {
+        self.reports += o.reports;
+        for (k, n) in &o.outcomes {
+            *self.outcomes.entry(*k).or_default() += n;
+        }
+        for (mine, theirs) in [
+            (&mut self.by_rule, &o.by_rule),
+            (&mut self.by_priority, &o.by_priority),
+        ] {
+            for (k, c) in theirs {
+                let x = mine.entry(k.clone()).or_default();
+                x.flagged += c.flagged;
+                x.recommended += c.recommended;
+            }
+        }
+        self.imaging_followup += o.imaging_followup;
+        self.imaging_followup_with_interval += o.imaging_followup_with_interval;
+        self.labs_not_indicated += o.labs_not_indicated;
+        for (k, n) in &o.by_type {
+            *self.by_type.entry(k.clone()).or_default() += n;
+        }
+    }
+
     pub fn count(&self, o: Outcome) -> u64 {
         self.outcomes.get(&o).copied().unwrap_or(0)
     }

@@ -84,6 +84,31 @@ pub struct TriggerHit {
     pub end: usize,
 }
 
+/// The lexicon family of a word the coding stage linked to a mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WordFamily {
+    /// `anatomy.toml`: where.
+    Anatomy,
+    /// `morphology.toml`: what it looks like (morphology, distribution, predominance).
+    Descriptor,
+    /// `causes.toml`: why (entity, mechanism).
+    Cause,
+}
+
+/// A word the coding stage linked to a mention, kept so `explain` can show which words the
+/// codes came from. Not an output column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkedWord {
+    pub family: WordFamily,
+    /// Index of the entry in the lexicon's list of its family (`anatomy`, `descriptors`,
+    /// `causes`).
+    pub entry: u32,
+    /// Byte offsets into the report text as read.
+    pub start: usize,
+    pub end: usize,
+}
+
 /// One calcification mention (or user target) with its assertion and taxonomy codes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mention {
@@ -140,6 +165,10 @@ pub struct Mention {
     /// `coronary_calcium_score`. Not an output column.
     #[serde(skip)]
     pub value: Option<f64>,
+    /// The anatomy, descriptor and cause words linked to the mention, in text order. Not an
+    /// output column.
+    #[serde(skip)]
+    pub links: Vec<LinkedWord>,
 }
 
 impl Mention {
@@ -179,6 +208,7 @@ impl Mention {
             mechanism_basis: String::new(),
             mechanism_source: String::new(),
             value: None,
+            links: Vec::new(),
         }
     }
 

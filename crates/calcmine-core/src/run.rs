@@ -195,6 +195,33 @@ pub fn run_batches_at<T: Send>(
     map: &(dyn Fn(Vec<ReportResult>) -> T + Sync),
     sink: &mut dyn FnMut(T, u64) -> Flow,
 ) {
+    run_batches_with(
+        engine,
+        inputs,
+        opts,
+        stats,
+        counter,
+        &|results, reports| {
+            // the texts are freed at once, with their batch (see below)
+            drop(reports);
+            map(results)
+        },
+        sink,
+    );
+}
+
+/// Like [`run_batches_at`], and `map` is also given the batch's reports, in the order of their
+/// results, to keep what it needs of their text (an HTML review of some of them) and free the
+/// rest. The reports' ids and provenance have moved into the results: only the texts are left.
+pub fn run_batches_with<T: Send>(
+    engine: &Engine,
+    inputs: &Inputs,
+    opts: &RunOptions,
+    stats: &mut ReadStats,
+    counter: &Arc<AtomicU64>,
+    map: &(dyn Fn(Vec<ReportResult>, Vec<Report>) -> T + Sync),
+    sink: &mut dyn FnMut(T, u64) -> Flow,
+) {
     let read = || counter.load(std::sync::atomic::Ordering::Relaxed);
     if inputs.example {
         let r = Report {
@@ -207,7 +234,8 @@ pub fn run_batches_at<T: Send>(
         };
         stats.reports += 1;
         stats.bytes += r.bytes();
-        let _ = sink(map(vec![engine.process(&r)]), 0);
+        let result = engine.process(&r);
+        let _ = sink(map(vec![result], vec![r]), 0);
         return;
     }
     let threads = opts.threads.max(1);
@@ -225,7 +253,8 @@ pub fn run_batches_at<T: Send>(
             let text_bytes = r.text.len();
             if let Some(mut full) = batch.push(r, text_bytes) {
                 let at = read();
-                flow = sink(map(engine.process_batch_taking(&mut full)), at);
+                let results = engine.process_batch_taking(&mut full);
+                flow = sink(map(results, full), at);
                 return flow;
             }
             Flow::Continue(())
@@ -233,7 +262,8 @@ pub fn run_batches_at<T: Send>(
         let mut rest = batch.take();
         if flow.is_continue() && !rest.is_empty() {
             let at = read();
-            let _ = sink(map(engine.process_batch_taking(&mut rest)), at);
+            let results = engine.process_batch_taking(&mut rest);
+            let _ = sink(map(results, rest), at);
         }
         return;
     }
@@ -307,10 +337,11 @@ pub fn run_batches_at<T: Send>(
                 let Ok(Ok((seq, at, reports))) = next else {
                     break;
                 };
-                // The texts stay, and the batch is freed at once: freeing the reader's reports one
-                // by one between the worker's own allocations cost `-j2` a quarter more CPU
-                // (measured with glibc's allocator, chunks from another thread's arena). Ids and
-                // provenance move into the results instead of being copied.
+                // The texts stay, and the batch is freed at once (by `map`, which may keep some
+                // texts first): freeing the reader's reports one by one between the worker's own
+                // allocations cost `-j2` a quarter more CPU (measured with glibc's allocator,
+                // chunks from another thread's arena). Ids and provenance move into the results
+                // instead of being copied.
                 //
                 // A panic (a bug: no input is known to cause one) is handed to the sink's thread
                 // to re-raise, rather than left to kill this worker: the batch the sink waits for
@@ -318,8 +349,7 @@ pub fn run_batches_at<T: Send>(
                 let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut reports = reports;
                     let results = engine.process_batch_taking(&mut reports);
-                    drop(reports);
-                    map(results)
+                    map(results, reports)
                 }));
                 let failed = out.is_err();
                 if tx.send((seq, at, out)).is_err() || failed {

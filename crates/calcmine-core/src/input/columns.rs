@@ -58,6 +58,29 @@ pub(super) fn resolve_columns(
     Ok((id, texts))
 }
 
+/// The exam description column: `--exam-col` (an error when the table has no such column), else
+/// the first of [`DEFAULT_EXAM_COLS`] there is, else none.
+pub(super) fn resolve_exam_column(
+    header: &[String],
+    opts: &InputOptions,
+    file: &str,
+) -> Result<Option<usize>> {
+    let find = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    match &opts.exam_col {
+        Some(c) => find(c).map(Some).ok_or_else(|| {
+            Error::Usage(format!(
+                "{file}: no exam column `{c}` (columns: {})",
+                header.join(", ")
+            ))
+        }),
+        None => Ok(DEFAULT_EXAM_COLS.iter().find_map(|c| find(c))),
+    }
+}
+
 /// Join text fields into one report text; each field becomes a section (a column) starting at
 /// its offset. Fields are separated by a blank line so no sentence spans two of them.
 pub(super) fn assemble(mut fields: Vec<(std::sync::Arc<str>, String)>) -> (String, ColumnSections) {

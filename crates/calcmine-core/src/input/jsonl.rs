@@ -124,10 +124,17 @@ pub(super) fn read_jsonl(
                         })
                         .collect();
                     let (text, columns) = assemble(fields);
+                    let exam = match &opts.exam_col {
+                        Some(c) => get(c).and_then(json_text),
+                        None => DEFAULT_EXAM_COLS
+                            .iter()
+                            .find_map(|c| get(c).and_then(json_text)),
+                    };
                     Report {
                         id,
                         text,
                         columns,
+                        exam,
                         line,
                         record: n,
                         invalid_utf8: bad,

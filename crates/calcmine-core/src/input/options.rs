@@ -7,6 +7,10 @@ pub const DEFAULT_ID_COLS: &[&str] = &["report_id", "id", "note_id", "uid"];
 /// `NOTE` table's.
 pub const DEFAULT_TEXT_COLS: &[&str] = &["text", "report", "report_text", "note_text"];
 
+/// Column names tried, in order, for the exam description when `--exam-col` is not given
+/// (`note_title`: the OMOP `NOTE` table's).
+pub const DEFAULT_EXAM_COLS: &[&str] = &["note_title", "exam_description", "exam"];
+
 /// How to read a non-file input (stdin), or to override what a file's extension says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
@@ -36,6 +40,9 @@ pub struct InputOptions {
     pub id_col: Option<String>,
     /// Text columns, each becoming a section named after it, in this order.
     pub text_cols: Vec<String>,
+    /// The column with the exam description (`CT HEAD WITHOUT CONTRAST`), which tells the
+    /// exam of the report (`None`: the first of [`DEFAULT_EXAM_COLS`] present, if any).
+    pub exam_col: Option<String>,
     /// Force a format (stdin defaults to `txt`, or `lines` with `--lines`).
     pub format: Option<InputFormat>,
     /// Reports longer than this many bytes are not analysed: they come out as failed, with an
@@ -60,6 +67,7 @@ impl Default for InputOptions {
         InputOptions {
             id_col: None,
             text_cols: Vec::new(),
+            exam_col: None,
             format: None,
             max_report_bytes: Some(DEFAULT_MAX_REPORT_BYTES),
         }

@@ -93,9 +93,14 @@ pub(super) fn read_parquet(
         .clone();
     let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let (id_col, text_cols) = resolve_columns(&header, opts, file)?;
+    let exam_col = resolve_exam_column(&header, opts, file)?;
     // the columns read: the id (if any), then each text column once
     let mut wanted: Vec<String> = Vec::new();
-    for i in id_col.iter().chain(text_cols.iter().map(|(i, _)| i)) {
+    for i in id_col
+        .iter()
+        .chain(text_cols.iter().map(|(i, _)| i))
+        .chain(exam_col.iter())
+    {
         if !wanted.contains(&header[*i]) {
             wanted.push(header[*i].clone());
         }
@@ -156,6 +161,10 @@ pub(super) fn read_parquet(
                 texts.push((name.clone(), column(&header[*i], &mut bad)?.into_iter()));
             }
             let mut ids = ids.map(|v| v.into_iter());
+            let mut exams = match exam_col {
+                Some(i) => Some(column(&header[i], &mut bad)?.into_iter()),
+                None => None,
+            };
             // invalid UTF-8 is counted per slice, on its first report
             let mut bad_here = bad;
             for _ in 0..df.height() {
@@ -164,6 +173,7 @@ pub(super) fn read_parquet(
                     .as_mut()
                     .and_then(|it| it.next().flatten())
                     .unwrap_or_else(|| n.to_string());
+                let exam = exams.as_mut().and_then(|it| it.next().flatten());
                 let mut null = false;
                 let mut fields: Vec<(Arc<str>, String)> = Vec::with_capacity(texts.len());
                 for (name, values) in texts.iter_mut() {
@@ -190,6 +200,7 @@ pub(super) fn read_parquet(
                     line: n,
                     record: n,
                     invalid_utf8: std::mem::take(&mut bad_here),
+                    exam,
                     dropped_bytes,
                     ..Default::default()
                 };

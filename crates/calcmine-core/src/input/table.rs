@@ -275,6 +275,7 @@ pub(super) fn read_table(
         ));
     }
     let (id_col, text_cols) = resolve_columns(&header, opts, file)?;
+    let exam_col = resolve_exam_column(&header, opts, file)?;
     // the sections of every report of a table with one text column
     let one_column: Option<ColumnSections> = match &text_cols[..] {
         [(_, name)] => Some(std::sync::Arc::new([(0, name.clone())])),
@@ -343,6 +344,9 @@ pub(super) fn read_table(
                     }
                     None => n.to_string(),
                 };
+                let exam = exam_col
+                    .and_then(|i| record.get(i))
+                    .map(|b| String::from_utf8_lossy(b).into_owned());
                 let mut text_of = |i: usize| {
                     let (s, k) = decode_lossy(record.get(i).unwrap_or_default().to_vec());
                     bad += k;
@@ -373,6 +377,7 @@ pub(super) fn read_table(
                     record: n,
                     invalid_utf8: bad,
                     error,
+                    exam,
                     dropped_bytes,
                     ..Default::default()
                 }

@@ -33,7 +33,7 @@ pub use mechanism::{apply_mechanism_rules, sentence_places};
 use crate::exam::Exam;
 use crate::lexicon::{Category, Direction, Key, Lexicon, ModifierEntry, TargetEntry};
 use crate::matcher::{leftmost_longest, Hit};
-use crate::model::Mention;
+use crate::model::{LinkedWord, Mention, WordFamily};
 use crate::sentence::SentenceView;
 use crate::text::normalize_phrase;
 
@@ -49,6 +49,8 @@ enum Family {
 #[derive(Debug, Clone, Copy)]
 struct Link<'a> {
     entry: &'a ModifierEntry,
+    /// the entry's index in its family's list
+    index: u32,
     family: Family,
     start: usize,
     end: usize,
@@ -260,6 +262,7 @@ pub fn code_sentence(
             {
                 links[i].push(Link {
                     entry,
+                    index: key_index(h.key),
                     family,
                     start: h.start,
                     end: h.end,
@@ -457,6 +460,13 @@ fn coordinated_groups<'a>(
         })
         .collect();
     (out, false)
+}
+
+fn key_index(k: Key) -> u32 {
+    match k {
+        Key::Anatomy(i) | Key::Descriptor(i) | Key::Cause(i) => i,
+        _ => 0,
+    }
 }
 
 fn entry_of<'a>(lex: &'a Lexicon, h: &Hit<Key>) -> &'a ModifierEntry {
@@ -665,6 +675,26 @@ fn apply_links(
         m.mechanism_basis = original(text, s, l.start, l.end);
         m.mechanism_source = l.entry.id.clone();
     }
+    // the words, for `explain`: in text order, with their report offsets
+    let mut words: Vec<LinkedWord> = links
+        .iter()
+        .map(|l| {
+            let (start, end) = s.norm.original_range(l.start, l.end);
+            LinkedWord {
+                family: match l.family {
+                    Family::Anatomy => WordFamily::Anatomy,
+                    Family::Descriptor => WordFamily::Descriptor,
+                    Family::Cause => WordFamily::Cause,
+                },
+                entry: l.index,
+                start,
+                end,
+            }
+        })
+        .collect();
+    words.sort_by_key(|w| (w.start, w.end));
+    words.dedup();
+    m.links = words;
 }
 
 /// The report text of a normalized range of a sentence.
