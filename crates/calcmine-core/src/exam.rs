@@ -3,16 +3,18 @@
 //!
 //! Read, most specific first, from the exam description the input gives (`--exam-col`), from
 //! the report's title line, and from words no other kind of report uses (`BI-RADS`,
-//! "echocardiogram"; the `anywhere` entries of `lexicons/exams.toml`). Generic words ("head",
+//! "echocardiogram"; the `anywhere` entries of `lexicons/exams.toml`), which the pipeline's one
+//! phrase automaton finds in the sentences it matches (`Key::Exam`; they are first-stage
+//! anchors, so their sentences are matched): no second scan of the report. Generic words ("head",
 //! "right", "ct") are read only in the description and the title: "the heart is normal in size"
 //! in a chest radiograph does not make it a cardiac exam.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Key, Lexicon};
 use crate::matcher::PhraseMatcher;
-use crate::text::{at_word_boundaries, normalize, term_variants};
+use crate::sentence::SentenceView;
+use crate::text::normalize;
 
 /// What the report says about its examination; `None` where it says nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,10 +43,6 @@ pub struct ExamReader {
     codes: Vec<Codes>,
     /// Every entry, for the description and the title line (normalized text).
     all: PhraseMatcher<u32>,
-    /// The `anywhere` entries, over the raw report text (ASCII case folded), so the whole
-    /// text is scanned once, without normalizing it.
-    anywhere: Option<AhoCorasick>,
-    anywhere_entry: Vec<u32>,
     birads: Regex,
 }
 
@@ -84,44 +82,16 @@ impl ExamReader {
                 .enumerate()
                 .flat_map(|(i, e)| e.terms.iter().map(move |t| (t.as_str(), i as u32))),
         );
-        let mut patterns: Vec<String> = Vec::new();
-        let mut anywhere_entry: Vec<u32> = Vec::new();
-        for (i, e) in lex.exams.iter().enumerate().filter(|(_, e)| e.anywhere) {
-            for t in &e.terms {
-                // as written (lower case: "bi-rads") and as normalized ("bi rads", "birads")
-                let mut forms = vec![t.to_lowercase()];
-                forms.extend(term_variants(t));
-                for f in forms {
-                    if !f.is_empty() && !patterns.contains(&f) {
-                        patterns.push(f);
-                        anywhere_entry.push(i as u32);
-                    }
-                }
-            }
-        }
-        let anywhere = (!patterns.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .expect("exam terms compile: they are plain strings")
-        });
         // ACR BI-RADS assessment categories: "BI-RADS 4A", "BIRADS: 2", "(birads 4)",
         // "BI-RADS category 3", "BI-RADS assessment: 5"
         let birads = Regex::new(
             r"(?i)\bbi[\s-]?rads(?:\s*(?:category|cat\.?|assessment|final assessment))?\s*[:=(\-]?\s*([0-6])\s*([abc])?\b",
         )
         .expect("the BI-RADS pattern is a constant");
-        ExamReader {
-            codes,
-            all,
-            anywhere,
-            anywhere_entry,
-            birads,
-        }
+        ExamReader { codes, all, birads }
     }
 
-    /// The exam of a report: from its exam description, its title line, and its text.
+    /// The exam of a report from its exam description and its title line.
     pub fn read(&self, description: Option<&str>, text: &str) -> Exam {
         let mut exam = Exam::default();
         if let Some(d) = description {
@@ -130,23 +100,24 @@ impl ExamReader {
         if let Some(t) = title_line(text) {
             self.fill(&mut exam, self.entries_in(t));
         }
-        if let Some(ac) = &self.anywhere {
-            let bytes = text.as_bytes();
-            let mut found: Vec<u32> = ac
-                .find_iter(text)
-                .filter(|m| at_word_boundaries(bytes, m.start(), m.end()))
-                .map(|m| self.anywhere_entry[m.pattern().as_usize()])
-                .collect();
-            found.sort_unstable();
-            found.dedup();
-            // only what no generic word decides: the side stays with the description and title
-            let found: Vec<u32> = found
-                .into_iter()
-                .filter(|&i| self.codes[i as usize].laterality.is_none())
-                .collect();
-            self.fill(&mut exam, found);
-        }
         exam
+    }
+
+    /// Add what the exam language of matched sentences says (`anywhere` entries), where the
+    /// description and the title said nothing; not the side, which generic words decide.
+    pub fn add_from_sentences(&self, exam: &mut Exam, sentences: &[SentenceView]) {
+        let mut found: Vec<u32> = sentences
+            .iter()
+            .flat_map(|s| s.hits.iter())
+            .filter_map(|h| match h.key {
+                Key::Exam(i) => Some(i),
+                _ => None,
+            })
+            .filter(|&i| self.codes[i as usize].laterality.is_none())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        self.fill(exam, found);
     }
 
     /// The BI-RADS assessment category a report gives (0–6, 4A/4B/4C), the highest when it
@@ -203,24 +174,32 @@ impl ExamReader {
 /// The report's title line, if it has one: a line labelled as the exam ("EXAM: …") among its
 /// first lines, else a short first line written in capitals ("BILATERAL SCREENING MAMMOGRAM").
 fn title_line(text: &str) -> Option<&str> {
-    let mut lines = text
+    // only the head of the report is looked at: a report without line breaks (a table's text
+    // column) is not scanned to its end for one
+    let head = &text[..floor_boundary(text, TITLE_LINES * (MAX_TITLE_BYTES + 1))];
+    let mut lines = head
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .take(TITLE_LINES);
     let first = lines.next()?;
     for line in std::iter::once(first).chain(lines) {
-        if let Some((label, rest)) = line.split_once(':') {
-            let label = label.trim().to_ascii_lowercase();
-            if TITLE_LABELS.contains(&label.as_str()) && !rest.trim().is_empty() {
+        // a label is a word or two before a colon near the start of the line
+        let near = &line[..floor_boundary(line, 24)];
+        if let Some((label, _)) = near.split_once(':') {
+            let rest = &line[label.len() + 1..];
+            let label = label.trim();
+            if TITLE_LABELS.iter().any(|l| l.eq_ignore_ascii_case(label)) && !rest.trim().is_empty()
+            {
                 let rest = rest.trim();
                 return Some(&rest[..floor_boundary(rest, MAX_TITLE_BYTES)]);
             }
         }
     }
-    let capitals = first.bytes().any(|b| b.is_ascii_uppercase())
+    let capitals = first.len() <= MAX_TITLE_BYTES
+        && first.bytes().any(|b| b.is_ascii_uppercase())
         && !first.bytes().any(|b| b.is_ascii_lowercase());
-    (capitals && first.len() <= MAX_TITLE_BYTES).then_some(first)
+    capitals.then_some(first)
 }
 
 /// The largest char boundary of `s` at or below `max`.
@@ -236,8 +215,23 @@ fn floor_boundary(s: &str, max: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// The exam of a report as the engine reads it (title, description and sentences).
     fn read(description: Option<&str>, text: &str) -> Exam {
-        ExamReader::new(&Lexicon::bundled().unwrap()).read(description, text)
+        let engine = crate::pipeline::Engine::new(Lexicon::bundled().unwrap());
+        let report = crate::model::Report {
+            text: text.into(),
+            exam: description.map(String::from),
+            ..Default::default()
+        };
+        let r = engine.process(&report);
+        let reader = ExamReader::new(&engine.lexicon);
+        let mut e = reader.read(description, text);
+        reader.add_from_sentences(&mut e, &engine.analyze(&report));
+        assert_eq!(
+            e.modality.as_deref().unwrap_or("unspecified"),
+            r.exam_modality
+        );
+        e
     }
 
     #[test]

@@ -199,6 +199,8 @@ pub enum Key {
     Condition(u32),
     /// Lab names and cues: a sentence without one skips the lab regular expressions.
     Lab(u32),
+    /// Exam language read anywhere in a report (`anywhere` exam entries: "BI-RADS").
+    Exam(u32),
 }
 
 /// A file that went into the effective lexicon.
@@ -475,6 +477,9 @@ impl Lexicon {
         terms(&mut out, &self.labs, Key::Lab, |e| {
             Box::new(e.terms.iter().chain(&e.terms_need_unit).chain(&e.cues))
         });
+        for (i, e) in self.exams.iter().enumerate().filter(|(_, e)| e.anywhere) {
+            out.extend(e.terms.iter().map(|t| (t.as_str(), Key::Exam(i as u32))));
+        }
         out
     }
 

@@ -25,6 +25,8 @@ pub struct Engine {
     splitter: SentenceSplitter,
     context: ContextEngine,
     exams: ExamReader,
+    /// Targets that are a calcification only in some organs (`only_in_organs`): id, organs.
+    only_in_organs: Vec<(String, Vec<String>)>,
     recommender: Recommender,
     /// The cheap first stage, one scan of each report. Its gate: a report is read when it
     /// names a target, a lab, a metabolic condition, or recommendation language. Its anchors:
@@ -79,6 +81,12 @@ impl Engine {
         let splitter = SentenceSplitter::new(&lexicon);
         let context = ContextEngine::new(&lexicon);
         let exams = ExamReader::new(&lexicon);
+        let only_in_organs = lexicon
+            .targets
+            .iter()
+            .filter(|t| !t.only_in_organs.is_empty())
+            .map(|t| (t.id.clone(), t.only_in_organs.clone()))
+            .collect();
         let recommender = Recommender::new(&lexicon);
         let linker = Linker::new(&lexicon);
         // a thread that could not start or panicked: build here instead (the same result)
@@ -91,6 +99,7 @@ impl Engine {
             splitter,
             context,
             exams,
+            only_in_organs,
             recommender,
             screen,
             screen_words,
@@ -410,29 +419,25 @@ impl Engine {
         if r.error.is_some() {
             return r;
         }
-        let exam = self.exams.read(report.exam.as_deref(), &report.text);
-        if let Some(m) = &exam.modality {
-            r.exam_modality.clone_from(m);
-        }
-        if let Some(g) = &exam.region {
-            r.exam_region.clone_from(g);
-        }
-        if exam.modality.as_deref() == Some("mammography")
-            || exam.organ.as_deref() == Some("breast")
-        {
-            r.birads = self.exams.birads(&report.text);
-        }
         let screen = screen.unwrap_or_else(|| self.active_screen().screen(&report.text));
-        if !screen.gate || self.screen_only {
+        let analysed = screen.gate && !self.screen_only;
+        // the exam from its description and title line for every report; from exam language
+        // in its sentences for the reports analysed
+        let mut exam = self.exams.read(report.exam.as_deref(), &report.text);
+        if !analysed {
+            self.set_exam(&mut r, &exam, report);
             return r;
         }
         if screen.anchors.is_empty() {
             // no sentence has a word any stage needs: nothing to find (as if every sentence
             // had been split, matched, and had yielded nothing)
+            self.set_exam(&mut r, &exam, report);
             crate::workup::flag(&self.lexicon, &mut r);
             return r;
         }
         let sentences = self.analyze_filtered(report, Some(&screen.anchors));
+        self.exams.add_from_sentences(&mut exam, &sentences);
+        self.set_exam(&mut r, &exam, report);
         let mut places: Vec<Vec<String>> = Vec::with_capacity(sentences.len());
         for s in &sentences {
             let (ms, spans, ids) = self.sentence_mentions_spans(report, s);
@@ -473,16 +478,14 @@ impl Engine {
             &mut r.mentions,
         );
         // words that are a calcification only in some organs ("calcium" in a coronary artery)
-        r.mentions.retain(|m| {
-            self.lexicon
-                .targets
-                .iter()
-                .find(|t| t.id == m.term)
-                .is_none_or(|t| {
-                    t.only_in_organs.is_empty()
-                        || (m.organ_source == "text" && t.only_in_organs.contains(&m.organ))
-                })
-        });
+        if !self.only_in_organs.is_empty() {
+            r.mentions.retain(|m| {
+                self.only_in_organs
+                    .iter()
+                    .find(|(term, _)| *term == m.term)
+                    .is_none_or(|(_, organs)| m.organ_source == "text" && organs.contains(&m.organ))
+            });
+        }
         r.coronary_calcium_score = r.mentions.iter().filter_map(|m| m.value).reduce(f64::max);
         // offsets in characters, counted once through the text (mentions are in text order)
         let (mut byte, mut chars) = (0usize, 0usize);
@@ -503,6 +506,21 @@ impl Engine {
         }
         crate::workup::flag(&self.lexicon, &mut r);
         r
+    }
+
+    /// The report's exam columns; its BI-RADS category in a breast exam.
+    fn set_exam(&self, r: &mut ReportResult, exam: &crate::exam::Exam, report: &Report) {
+        if let Some(m) = &exam.modality {
+            r.exam_modality.clone_from(m);
+        }
+        if let Some(g) = &exam.region {
+            r.exam_region.clone_from(g);
+        }
+        if exam.modality.as_deref() == Some("mammography")
+            || exam.organ.as_deref() == Some("breast")
+        {
+            r.birads = self.exams.birads(&report.text);
+        }
     }
 
     /// Is this trigger category one that asserts (not pseudo or terminate)?

@@ -76,6 +76,14 @@ impl ScreenWords {
                     .iter()
                     .flat_map(|l| l.terms.iter().chain(&l.terms_need_unit).chain(&l.cues)),
             )
+            // exam language read anywhere ("BI-RADS 2"): its sentence is matched too
+            .chain(
+                lexicon
+                    .exams
+                    .iter()
+                    .filter(|e| e.anywhere)
+                    .flat_map(|e| e.terms.iter()),
+            )
             .flat_map(|t| term_variants(t))
             .map(|v| screen_word(&v).unwrap_or(v))
             .collect();
