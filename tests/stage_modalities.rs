@@ -11,7 +11,7 @@ use common::process;
 fn codes(m: &Mention) -> (&str, &str, &str, &str) {
     (
         m.organ.as_str(),
-        m.organ_source.as_str(),
+        m.organ_source,
         m.site.as_str(),
         m.entity.as_str(),
     )
@@ -197,16 +197,16 @@ fn a_structured_report_header_gives_the_organ() {
     let p = present(&r);
     assert_eq!(p.len(), 3, "{:#?}", r.mentions);
     assert_eq!(
-        (p[0].organ.as_str(), p[0].organ_source.as_str()),
+        (p[0].organ.as_str(), p[0].organ_source),
         ("lung", "section")
     );
     assert_eq!(
-        (p[1].organ.as_str(), p[1].organ_source.as_str()),
+        (p[1].organ.as_str(), p[1].organ_source),
         ("lymph_node", "text")
     );
     // a region header names no organ: the finding's stays unspecified
     assert_eq!(
-        (p[2].organ.as_str(), p[2].organ_source.as_str()),
+        (p[2].organ.as_str(), p[2].organ_source),
         ("unspecified", "none")
     );
     // the headers stay inside the findings section
@@ -269,10 +269,7 @@ fn thalamic_and_dentate_calcification_on_a_head_ct_have_their_sites() {
         "{sites:?}"
     );
     assert!(r.mentions.iter().all(|m| m.organ == "brain"));
-    assert_eq!(
-        (r.exam_modality.as_str(), r.exam_region.as_str()),
-        ("ct", "head")
-    );
+    assert_eq!((&*r.exam_modality, &*r.exam_region), ("ct", "head"));
 }
 
 #[test]

@@ -42,7 +42,7 @@ pub struct AuditArgs {
 
 pub fn run(a: AuditArgs) -> Result<u8> {
     let started = Instant::now();
-    let engine = Engine::new(a.lexicon.load()?);
+    let engine = Engine::new(a.lexicon.load()?).with_linked_words(false);
     let target = a.output.target(
         &[Format::Tsv, Format::Csv, Format::Jsonl, Format::Parquet],
         "audit",

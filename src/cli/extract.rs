@@ -85,7 +85,9 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
         _ => None,
     };
     // mentions only: no recommendation stage, so reports without a target word are skipped
-    let engine = Engine::without_recommendations(lexicon).screen_only(a.screen_only);
+    let engine = Engine::without_recommendations(lexicon)
+        .screen_only(a.screen_only)
+        .with_linked_words(false);
     let fields = MentionField::columns(a.output.no_text);
     let path = a.output.output.as_deref();
     // a Parquet file outlives its writer, which borrows it; committed after the writer ends

@@ -53,7 +53,7 @@ pub fn run(a: FlagArgs) -> Result<u8> {
     let started = Instant::now();
     let allowed = [Format::Tsv, Format::Csv, Format::Jsonl, Format::Parquet];
     let target = a.output.target(&allowed, "flag")?;
-    let engine = Engine::new(a.lexicon.load()?);
+    let engine = Engine::new(a.lexicon.load()?).with_linked_words(false);
     let fields = ReportField::columns(a.output.no_text);
     let path = a.output.output.as_deref();
     // a Parquet file outlives its writer, which borrows it; committed after the writer ends

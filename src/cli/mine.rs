@@ -281,7 +281,9 @@ pub fn run(a: MineArgs) -> Result<u8> {
         a.note_nlp_options.note_nlp_id_start,
         a.shard.map(|s| (s.k, s.n)),
     )?;
-    let engine = Engine::new(lexicon).screen_only(a.screen_only);
+    let engine = Engine::new(lexicon)
+        .screen_only(a.screen_only)
+        .with_linked_words(a.html);
     let ext = a.format.ext();
     let mentions_path = out.join(format!("mentions.{ext}"));
     let reports_path = out.join(format!("reports.{ext}"));

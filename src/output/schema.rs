@@ -190,7 +190,7 @@ impl MentionField {
             M::LocationClass => Val::Str(&m.location_class),
             M::Compartment => Val::Str(&m.compartment),
             M::Organ => Val::Str(&m.organ),
-            M::OrganSource => Val::Str(&m.organ_source),
+            M::OrganSource => Val::Str(m.organ_source),
             M::Site => Val::Str(&m.site),
             M::Laterality => Val::Str(&m.laterality),
             M::Morphology => Val::List(m.morphology.clone()),

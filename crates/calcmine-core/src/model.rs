@@ -149,7 +149,7 @@ pub struct Mention {
     pub site: String,
     /// Where `organ` came from: `text` (the mention's sentence), `section` (the organ-system
     /// header it is under), `exam` (the examination), or `none`.
-    pub organ_source: String,
+    pub organ_source: &'static str,
     pub laterality: String,
     pub morphology: Vec<String>,
     pub distribution: String,
@@ -198,7 +198,7 @@ impl Mention {
             compartment: "none".into(),
             organ: "unspecified".into(),
             site: "unspecified".into(),
-            organ_source: "none".into(),
+            organ_source: "none",
             laterality: "none".into(),
             morphology: Vec::new(),
             distribution: "unspecified".into(),
@@ -306,8 +306,8 @@ pub struct ReportResult {
     pub error: Option<String>,
     /// The examination (docs/taxonomy.md §7): `exam_modality` and `exam_region`,
     /// `unspecified` when the report does not say.
-    pub exam_modality: String,
-    pub exam_region: String,
+    pub exam_modality: std::borrow::Cow<'static, str>,
+    pub exam_region: std::borrow::Cow<'static, str>,
     /// The BI-RADS assessment category (0–6, 4A/4B/4C), the highest when several are given.
     pub birads: Option<String>,
     /// The total coronary artery calcium (Agatston) score, when stated.

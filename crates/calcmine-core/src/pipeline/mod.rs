@@ -181,6 +181,13 @@ impl Engine {
         self
     }
 
+    /// Keep each mention's linked words (on by default: `explain` and the HTML review show
+    /// them); off for runs that only write tables, which never show them.
+    pub fn with_linked_words(mut self, on: bool) -> Engine {
+        self.linker.keep_words = on;
+        self
+    }
+
     /// Stop every report after the first stage (`on`): each is read, split and screened, and
     /// comes out as a report that names nothing, analysed by no later stage. Not for results:
     /// it measures what reading, screening and writing cost on their own, the ceiling that no
@@ -405,8 +412,8 @@ impl Engine {
             invalid_utf8: report.invalid_utf8,
             workup_priority: "none",
             error: report.error.clone(),
-            exam_modality: "unspecified".into(),
-            exam_region: "unspecified".into(),
+            exam_modality: std::borrow::Cow::Borrowed("unspecified"),
+            exam_region: std::borrow::Cow::Borrowed("unspecified"),
             ..Default::default()
         };
         if report.error.is_none() && report.text.len() > u32::MAX as usize {
@@ -511,10 +518,10 @@ impl Engine {
     /// The report's exam columns; its BI-RADS category in a breast exam.
     fn set_exam(&self, r: &mut ReportResult, exam: &crate::exam::Exam, report: &Report) {
         if let Some(m) = &exam.modality {
-            r.exam_modality.clone_from(m);
+            r.exam_modality = m.clone().into();
         }
         if let Some(g) = &exam.region {
-            r.exam_region.clone_from(g);
+            r.exam_region = g.clone().into();
         }
         if exam.modality.as_deref() == Some("mammography")
             || exam.organ.as_deref() == Some("breast")

@@ -11,11 +11,11 @@ use crate::section::OrganContext;
 /// Fill `organ` (and `location_class`, `laterality`) of a coded mention from its context.
 pub fn place_from_context(m: &mut Mention, section: Option<&OrganContext>, exam: &Exam) {
     if m.organ != "unspecified" {
-        m.organ_source = "text".into();
+        m.organ_source = "text";
     } else if let Some(ctx) = section {
         let (organ, class) = &**ctx;
         m.organ.clone_from(organ);
-        m.organ_source = "section".into();
+        m.organ_source = "section";
         if let Some(c) = class {
             if m.location_class == "unspecified" {
                 m.location_class.clone_from(c);
@@ -23,7 +23,7 @@ pub fn place_from_context(m: &mut Mention, section: Option<&OrganContext>, exam:
         }
     } else if let Some(organ) = &exam.organ {
         m.organ.clone_from(organ);
-        m.organ_source = "exam".into();
+        m.organ_source = "exam";
         if let Some(c) = &exam.location_class {
             if m.location_class == "unspecified" {
                 m.location_class.clone_from(c);

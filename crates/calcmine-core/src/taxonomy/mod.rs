@@ -120,6 +120,9 @@ pub struct Linker {
     coordinators: Vec<Vec<String>>,
     terminators: Vec<Vec<String>>,
     max_words: usize,
+    /// Keep each mention's linked words (`Mention::links`, for `explain` and the HTML review);
+    /// a run that writes only tables does without them.
+    pub keep_words: bool,
 }
 
 fn phrases(list: &[String]) -> Vec<Vec<String>> {
@@ -142,6 +145,7 @@ impl Linker {
             coordinators: phrases(&lex.linking.coordinators),
             terminators: phrases(&lex.linking.terminators),
             max_words: lex.linking.max_words,
+            keep_words: true,
         }
     }
 
@@ -297,7 +301,7 @@ pub fn code_sentence(
         let ranges: Vec<Option<(usize, usize)>> = groups.iter().map(own_range).collect();
         for (g, range) in groups.iter().zip(ranges) {
             let mut c = m.clone();
-            apply_links(&mut c, targets[i], g, s, text, exam);
+            apply_links(&mut c, targets[i], g, s, text, exam, linker.keep_words);
             if bilateral {
                 c.laterality = "bilateral".into();
             }
@@ -544,6 +548,7 @@ fn apply_links(
     s: &SentenceView,
     text: &str,
     exam: &Exam,
+    keep_words: bool,
 ) {
     // best first: same clause, heaviest, nearest
     let mut anat: Vec<&Link> = links
@@ -676,6 +681,9 @@ fn apply_links(
         m.mechanism_source = l.entry.id.clone();
     }
     // the words, for `explain`: in text order, with their report offsets
+    if !keep_words {
+        return;
+    }
     let mut words: Vec<LinkedWord> = links
         .iter()
         .map(|l| {
