@@ -211,3 +211,26 @@ fn the_output_file_name_chooses_the_format_for_every_table() {
         .unwrap()
         .starts_with("{\"field\":"));
 }
+
+#[test]
+fn a_closed_pipe_ends_every_printing_command_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // `calcmine lexicon dump | head -c 10` (160 KB, more than a pipe holds: the write after
+    // the reader left fails with a broken pipe) and `mine --print-schema`, printed the same way
+    for args in [&["lexicon", "dump"][..], &["mine", "--print-schema"][..]] {
+        let mut child = Command::new(common::bin())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 10];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        // the reader is gone: the rest of the output meets a closed pipe
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+    }
+}

@@ -255,6 +255,17 @@ pub fn report_stats(
     !stats.errors.is_empty()
 }
 
+/// Print a line to stdout. A closed pipe (`calcmine lexicon dump | head`) comes back as an
+/// error that `main` ends quietly on, where `println!` would panic.
+pub fn print_line(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}
+
 pub fn usage(msg: impl Into<String>) -> Error {
     Error::Usage(msg.into())
 }

@@ -71,11 +71,11 @@ pub fn run(a: EvalArgs) -> Result<u8> {
                     "sentence-level gold carries its own sentences: give no INPUT",
                 ));
             }
-            println!(
+            super::args::print_line(&format!(
                 "gold: {} ({} sentences, each row's concept the only target)",
                 a.gold.display(),
                 rows.len()
-            );
+            ))?;
             score_sentences(rows, &lexicon)
         }
         Gold::Reports(g) => {
@@ -118,12 +118,12 @@ pub fn run(a: EvalArgs) -> Result<u8> {
             if duplicates > 0 {
                 eprintln!("calcmine: warning: {duplicates} report ids occur more than once in the input; the last one is scored");
             }
-            println!(
+            super::args::print_line(&format!(
                 "gold: {} ({} reports; {} found in the input)",
                 a.gold.display(),
                 g.rows.len(),
                 results.len()
-            );
+            ))?;
             score_reports(g, &results)
         }
     };

@@ -40,7 +40,7 @@ pub fn run(c: LexiconCmd) -> Result<u8> {
                 no_defaults: no_default_lexicons,
                 ..Default::default()
             })?;
-            println!("ok: {}", check_summary(&lex));
+            super::args::print_line(&format!("ok: {}", check_summary(&lex)))?;
             Ok(0)
         }
         LexiconCmd::Dump { lexicon } => {
@@ -50,10 +50,9 @@ pub fn run(c: LexiconCmd) -> Result<u8> {
             if let Some(o) = v.as_object_mut() {
                 o.insert("digest".into(), serde_json::Value::String(lex.digest()));
             }
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&v).map_err(|e| super::args::usage(e.to_string()))?
-            );
+            super::args::print_line(
+                &serde_json::to_string_pretty(&v).map_err(|e| super::args::usage(e.to_string()))?,
+            )?;
             Ok(0)
         }
     }

@@ -232,7 +232,7 @@ fn polars_err(path: &Path) -> impl Fn(polars::prelude::PolarsError) -> Error + '
 
 pub fn run(a: MineArgs) -> Result<u8> {
     if a.print_schema {
-        println!("{}", crate::output::frame::schema_json(a.no_text));
+        super::args::print_line(&crate::output::frame::schema_json(a.no_text))?;
         return Ok(0);
     }
     let started = Instant::now();
