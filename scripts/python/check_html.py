@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -98,7 +99,15 @@ def check(d, path, shots):
         target = links[0].get_attribute("href").split("#", 1)[1]
         d.execute_script("document.getElementById(arguments[0]).open = false;", target)
         links[0].click()
-        if not d.execute_script("return document.getElementById(arguments[0]).open;", target):
+        # the page opens the review on the hash change, which the browser fires after the click
+        # returns: wait for it (up to 5 s) rather than read it at once
+        is_open = False
+        for _ in range(50):
+            if d.execute_script("return document.getElementById(arguments[0]).open;", target):
+                is_open = True
+                break
+            time.sleep(0.1)
+        if not is_open:
             fail(path, f"the link to review {target} did not open it")
         opened = f"link to #{target} opens its review"
         d.execute_script("document.getElementById(arguments[0]).scrollIntoView();", target)
