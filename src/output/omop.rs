@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use calcmine_core::error::{Error, Result};
 use calcmine_core::model::{Mention, ReportResult, Status};
+use calcmine_core::text::cut;
 
 /// The most bytes of `snippet` and `lexical_variant` (OMOP: `varchar(250)`).
 pub const MAX_SNIPPET: usize = 250;
@@ -304,18 +305,6 @@ fn read_map(path: &Path, key: &str, ints: &[&str]) -> Result<Vec<(u64, MapKeyRow
         out.push((line, row));
     }
     Ok(out)
-}
-
-/// `s` cut to at most `max` bytes, at a character boundary.
-pub fn cut(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// The text around a mention: its sentence, cut to [`MAX_SNIPPET`] bytes around the mention

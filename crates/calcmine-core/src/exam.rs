@@ -14,7 +14,7 @@ use regex::Regex;
 use crate::lexicon::{Key, Lexicon};
 use crate::matcher::PhraseMatcher;
 use crate::sentence::SentenceView;
-use crate::text::normalize;
+use crate::text::{cut, normalize};
 
 /// What the report says about its examination; `None` where it says nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -176,7 +176,7 @@ impl ExamReader {
 fn title_line(text: &str) -> Option<&str> {
     // only the head of the report is looked at: a report without line breaks (a table's text
     // column) is not scanned to its end for one
-    let head = &text[..floor_boundary(text, TITLE_LINES * (MAX_TITLE_BYTES + 1))];
+    let head = cut(text, TITLE_LINES * (MAX_TITLE_BYTES + 1));
     let mut lines = head
         .lines()
         .map(str::trim)
@@ -185,14 +185,14 @@ fn title_line(text: &str) -> Option<&str> {
     let first = lines.next()?;
     for line in std::iter::once(first).chain(lines) {
         // a label is a word or two before a colon near the start of the line
-        let near = &line[..floor_boundary(line, 24)];
+        let near = cut(line, 24);
         if let Some((label, _)) = near.split_once(':') {
             let rest = &line[label.len() + 1..];
             let label = label.trim();
             if TITLE_LABELS.iter().any(|l| l.eq_ignore_ascii_case(label)) && !rest.trim().is_empty()
             {
                 let rest = rest.trim();
-                return Some(&rest[..floor_boundary(rest, MAX_TITLE_BYTES)]);
+                return Some(cut(rest, MAX_TITLE_BYTES));
             }
         }
     }
@@ -200,15 +200,6 @@ fn title_line(text: &str) -> Option<&str> {
         && first.bytes().any(|b| b.is_ascii_uppercase())
         && !first.bytes().any(|b| b.is_ascii_lowercase());
     capitals.then_some(first)
-}
-
-/// The largest char boundary of `s` at or below `max`.
-fn floor_boundary(s: &str, max: usize) -> usize {
-    let mut i = max.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]

@@ -255,6 +255,15 @@ pub fn normalize_phrase(s: &str) -> String {
     normalize(s).text
 }
 
+/// `s` cut to at most `max` bytes, at a character boundary.
+pub fn cut(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// The spellings a lexicon term is compiled to: its normalized form and, when the written term
 /// has hyphens, the closed form as well (`non-calcified` → `non calcified`, `noncalcified`).
 pub fn term_variants(term: &str) -> Vec<String> {

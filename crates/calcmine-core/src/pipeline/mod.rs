@@ -25,6 +25,8 @@ pub struct Engine {
     splitter: SentenceSplitter,
     context: ContextEngine,
     exams: ExamReader,
+    /// The `explained_by` phrases, normalized once (`taxonomy::joiners`).
+    joiners: Vec<String>,
     /// Targets that are a calcification only in some organs (`only_in_organs`): id, organs.
     only_in_organs: Vec<(String, Vec<String>)>,
     recommender: Recommender,
@@ -81,6 +83,7 @@ impl Engine {
         let splitter = SentenceSplitter::new(&lexicon);
         let context = ContextEngine::new(&lexicon);
         let exams = ExamReader::new(&lexicon);
+        let joiners = crate::taxonomy::joiners(&lexicon.explained_by);
         let only_in_organs = lexicon
             .targets
             .iter()
@@ -99,6 +102,7 @@ impl Engine {
             splitter,
             context,
             exams,
+            joiners,
             only_in_organs,
             recommender,
             screen,
@@ -462,7 +466,7 @@ impl Engine {
                 ms,
                 &exam,
             );
-            let ms = crate::taxonomy::merge_explained(ms, &report.text, &self.lexicon.explained_by);
+            let ms = crate::taxonomy::merge_explained(ms, &report.text, &self.joiners);
             r.mentions.extend(ms);
             r.conditions.extend(self.sentence_conditions(report, s));
             if s.hits.iter().any(|h| matches!(h.key, Key::Lab(_))) {

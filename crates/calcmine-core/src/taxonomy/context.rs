@@ -10,24 +10,16 @@ use crate::section::OrganContext;
 
 /// Fill `organ` (and `location_class`, `laterality`) of a coded mention from its context.
 pub fn place_from_context(m: &mut Mention, section: Option<&OrganContext>, exam: &Exam) {
+    let context = section
+        .map(|ctx| (&ctx.0, &ctx.1, "section"))
+        .or_else(|| Some((exam.organ.as_ref()?, &exam.location_class, "exam")));
     if m.organ != "unspecified" {
         m.organ_source = "text";
-    } else if let Some(ctx) = section {
-        let (organ, class) = &**ctx;
+    } else if let Some((organ, class, source)) = context {
         m.organ.clone_from(organ);
-        m.organ_source = "section";
-        if let Some(c) = class {
-            if m.location_class == "unspecified" {
-                m.location_class.clone_from(c);
-            }
-        }
-    } else if let Some(organ) = &exam.organ {
-        m.organ.clone_from(organ);
-        m.organ_source = "exam";
-        if let Some(c) = &exam.location_class {
-            if m.location_class == "unspecified" {
-                m.location_class.clone_from(c);
-            }
+        m.organ_source = source;
+        if let (Some(c), "unspecified") = (class, m.location_class.as_str()) {
+            m.location_class.clone_from(c);
         }
     }
     // a one-sided exam ("RIGHT SHOULDER") gives its side to a finding that states none; a

@@ -7,7 +7,17 @@
 use crate::model::Mention;
 use crate::text::normalize_phrase;
 
-/// Merge each mention that names an entity into the finding before it that it explains.
+/// The `explained_by` phrases as [`merge_explained`] takes them: normalized, a space on each
+/// side, so a phrase is found only as whole words. Made once, when the engine is built.
+pub fn joiners(phrases: &[String]) -> Vec<String> {
+    phrases
+        .iter()
+        .map(|p| format!(" {} ", normalize_phrase(p)))
+        .collect()
+}
+
+/// Merge each mention that names an entity into the finding before it that it explains
+/// (`joiners` from [`joiners`]).
 pub fn merge_explained(ms: Vec<Mention>, text: &str, joiners: &[String]) -> Vec<Mention> {
     if ms.len() < 2 || joiners.is_empty() {
         return ms;
@@ -33,9 +43,7 @@ fn explains(a: &Mention, b: &Mention, text: &str, joiners: &[String]) -> bool {
         return false;
     }
     let norm = format!(" {} ", normalize_phrase(between));
-    joiners
-        .iter()
-        .any(|j| norm.contains(&format!(" {} ", normalize_phrase(j))))
+    joiners.iter().any(|j| norm.contains(j.as_str()))
 }
 
 /// `a` takes `b`'s entity and what `a` itself left undecided; its span runs through `b`.

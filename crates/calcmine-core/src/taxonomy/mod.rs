@@ -24,7 +24,7 @@ mod context;
 mod explained;
 mod mechanism;
 
-pub use explained::merge_explained;
+pub use explained::{joiners, merge_explained};
 
 pub use context::place_from_context;
 
