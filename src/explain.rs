@@ -149,10 +149,10 @@ pub fn highlight(text: &str, r: &ReportResult, color: bool) -> String {
 
 /// Why a present mention does not count for its report (`None` when it counts, or when it is
 /// not present: its status says why). A mention counts when
-/// [`calcmine_core::model::Mention::is_imaging_finding`]: present, about the patient, and not
+/// [`calcmine_core::model::Mention::counts`]: present, about the patient, and not
 /// in the indication.
 pub fn not_counted(m: &Mention) -> Option<&'static str> {
-    if m.status != Status::Present || m.is_imaging_finding() {
+    if m.status != Status::Present || m.counts {
         None
     } else if m.experiencer != "patient" {
         Some("about someone else (family history)")
@@ -451,8 +451,12 @@ pub fn explain_with(
             );
         }
     }
-    if !r.workup_suppressed_by.is_empty() {
-        let _ = writeln!(s, "  suppressed by: {}", r.workup_suppressed_by.join(", "));
+    for x in &r.workup_suppressed_by {
+        let _ = writeln!(
+            s,
+            "  set aside: rule {} for mention {} by suppressor {}",
+            x.rule, x.mention_id, x.suppressor
+        );
     }
     s
 }
@@ -501,6 +505,8 @@ mod workup_tests {
         r.workup_priority = "routine";
         r.workup_reasons = vec![WorkupReason {
             rule: "brain_parenchymal".into(),
+            mention_id: Some(1),
+            sentence_index: 1,
             sentence: "Dense calcification of both basal ganglia.".into(),
         }];
         let text = explain(&report, &r, &engine.lexicon, false);
@@ -523,6 +529,7 @@ mod workup_tests {
             text: "Ca 11.2".into(),
             parsed: true,
             sentence: "Ca 11.2 mg/dL.".into(),
+            sentence_index: 0,
         });
         let text = explain(&report, &r, &engine.lexicon, false);
         assert!(text.contains("labs: calcium=11.2 mg/dL"), "{text}");

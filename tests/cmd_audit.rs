@@ -25,6 +25,8 @@ fn flagged(id: &str, text: &str, rules: &[&str], priority: &'static str) -> Repo
         .iter()
         .map(|rule| WorkupReason {
             rule: rule.to_string(),
+            mention_id: Some(1),
+            sentence_index: 0,
             sentence: text.into(),
         })
         .collect();
@@ -292,6 +294,16 @@ fn audit_writes_parquet_with_typed_columns() {
             Kind::Float => got == &DataType::Float64,
             Kind::Str => got == &DataType::String,
             Kind::List => got == &DataType::List(Box::new(DataType::String)),
+            Kind::Records(fields) => match got {
+                DataType::List(inner) => match inner.as_ref() {
+                    DataType::Struct(sf) => sf
+                        .iter()
+                        .map(|x| x.name().as_str())
+                        .eq(fields.iter().map(|(n, _)| *n)),
+                    _ => false,
+                },
+                _ => false,
+            },
         };
         assert!(ok, "{}: {got:?}", f.name());
     }

@@ -69,6 +69,14 @@ fn expected_dtype(kind: Kind) -> Option<DataType> {
         Kind::Bool => Some(DataType::Boolean),
         Kind::Float => Some(DataType::Float64),
         Kind::List => Some(DataType::List(Box::new(DataType::String))),
+        Kind::Records(fields) => Some(DataType::List(Box::new(DataType::Struct(
+            fields
+                .iter()
+                .map(|(n, k)| {
+                    polars::prelude::Field::new((*n).into(), expected_dtype(*k).expect("scalar"))
+                })
+                .collect(),
+        )))),
         Kind::Category => None, // checked with is_categorical
     }
 }
@@ -127,9 +135,9 @@ fn tables_have_the_schema_columns_and_types() {
 
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.starts_with(
-        "kind,organ,mechanism,status,mentions,reports,flagged_reports,rate,flag_rate\n"
+        "kind,organ,mechanism,status,counts,mentions,reports,flagged_reports,rate,flag_rate\n"
     ));
-    assert!(summary.contains("\nall_reports,*,*,*,,60,"), "{summary}");
+    assert!(summary.contains("\nall_reports,*,*,*,,,60,"), "{summary}");
 
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
@@ -372,6 +380,7 @@ fn interrupted_run(signal: &str) -> Vec<String> {
 const FINAL_NAMES: &[&str] = &[
     "mentions.parquet",
     "reports.parquet",
+    "reasons.parquet",
     "summary.csv",
     "run.json",
 ];

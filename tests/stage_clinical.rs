@@ -59,9 +59,12 @@ fn implausible_values_are_unparsed_and_not_used() {
         assert!(!r.labs[0].parsed, "{text}");
         assert_eq!(r.lab("calcium"), None, "{text}");
     }
-    // a bare number in an unknown unit is not guessed: 2.5 read as mg/dL is implausible
+    // a bare number is read in the one unit whose plausible range holds it: 2.5 is mmol/L
     let r = run("Calcium 2.5.");
-    assert_eq!(r.lab("calcium"), None);
+    assert!(close(r.lab("calcium"), 2.5 * 4.008), "{:?}", r.labs);
+    // and unparsed where no range holds it
+    let r = run("Calcium 4.5.");
+    assert_eq!(r.lab("calcium"), None, "{:?}", r.labs);
 }
 
 #[test]

@@ -259,7 +259,7 @@ fn every_assertion_dimension() {
     assert!(m.hypothetical && m.status.as_str() == "hypothetical");
     let m = one("Her mother had nephrocalcinosis.");
     assert_eq!(m.experiencer, "other");
-    assert!(!m.is_imaging_finding());
+    assert!(!m.counts);
 }
 
 #[test]

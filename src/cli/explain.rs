@@ -87,7 +87,7 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
             return Flow::Continue(());
         }
         let r = engine.process(&report);
-        present |= r.count(calcmine_core::model::Status::Present) > 0;
+        present |= r.n_counted() > 0;
         shown += 1;
         if a.html {
             page.push((report, r));

@@ -17,7 +17,7 @@ use crate::output::table::{NoteNlpTable, TableFormat, TableOut, ROW_GROUP};
 use crate::output::{AtomicFile, Format, Sink, TableWriter};
 use calcmine_core::error::{Error, Result};
 use calcmine_core::input::{Flow, ReadStats};
-use calcmine_core::model::{Mention, Status};
+use calcmine_core::model::Mention;
 use calcmine_core::pipeline::Engine;
 
 #[derive(Args, Debug)]
@@ -150,7 +150,7 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
                 b.flagged += r.metabolic_workup as u64;
                 for m in &r.mentions {
                     b.mentions += 1;
-                    b.present += (m.status == Status::Present) as u64;
+                    b.present += m.counts as u64;
                 }
             }
             b.rows = match (format, &row_format, &note_nlp) {

@@ -1,7 +1,8 @@
 //! `calcmine mine`: a whole archive into analysis-ready tables.
 //!
 //! Writes into `--out DIR`: `mentions.parquet` (one row per mention), `reports.parquet` (one
-//! row per input report, failures included), `summary.csv` (the cohort by organ × mechanism ×
+//! row per input report, failures included), `reasons.parquet` (one row per work-up rule fired
+//! or finding set aside, joining to the mentions by `report_id` and `mention_id`), `summary.csv` (the cohort by organ × mechanism ×
 //! status, and flag rates) and `run.json` (what was run). With `--format csv` the two tables
 //! are `mentions.csv` and `reports.csv`. Tables are built as Polars frames one batch of reports
 //! at a time and appended (in row groups of up to `--row-group` rows), so memory does not grow with the
@@ -25,6 +26,7 @@ use super::args::{report_stats, InputArgs, LexiconArgs, NoteNlpArgs, RunArgs};
 use crate::html::{Cohort, PageInfo};
 use crate::output::frame::FrameBuilder;
 use crate::output::omop::{IdScheme, NoteNlp, NoteNlpRow};
+use crate::output::reasons::{ReasonField, ReasonRow};
 use crate::output::schema::{MentionField, ReportField};
 use crate::output::summary::{ReportSummary, Summary, SummaryRows};
 use crate::output::table::{NoteNlpTable, TableFormat, TableOut};
@@ -32,7 +34,7 @@ use crate::output::AtomicFile;
 use crate::progress::{input_size, Progress};
 use calcmine_core::error::{Error, Result};
 use calcmine_core::input::{Flow, ReadStats};
-use calcmine_core::model::{Mention, Report, ReportResult, Status};
+use calcmine_core::model::{Mention, Report, ReportResult};
 use calcmine_core::pipeline::Engine;
 use calcmine_core::run::Shard;
 
@@ -126,6 +128,8 @@ impl Counts {
 /// One batch of reports as frames, built on the worker thread that processed it.
 struct BatchFrames {
     mentions: DataFrame,
+    /// The work-up decisions, one row per rule fired or finding set aside.
+    reasons: DataFrame,
     note_nlp: Vec<NoteNlpRow>,
     reports: DataFrame,
     summary: Summary,
@@ -138,6 +142,7 @@ struct BatchFrames {
 struct Framer {
     mention_fields: Vec<MentionField>,
     report_fields: Vec<ReportField>,
+    reason_fields: Vec<ReasonField>,
     flat: bool,
     note_nlp: Option<NoteNlp>,
     /// `--html`: the cohort page's reviews at most, and whether they show report text.
@@ -187,11 +192,22 @@ impl Framer {
             for m in &r.mentions {
                 rows.push(m, r.metabolic_workup);
                 counts.mentions += 1;
-                counts.present += (m.status == Status::Present) as u64;
+                counts.present += m.counts as u64;
             }
             per_report.push(ReportSummary::of(r));
         }
         mentions.extend::<Mention, _>(results.iter().flat_map(|r| r.mentions.iter()));
+        let reason_rows: Vec<ReasonRow> = results
+            .iter()
+            .filter(|r| !r.workup_reasons.is_empty() || !r.workup_suppressed_by.is_empty())
+            .flat_map(ReasonRow::of)
+            .collect();
+        let mut reasons = FrameBuilder::new::<ReasonRow>(
+            self.reason_fields.clone(),
+            self.flat,
+            reason_rows.len(),
+        );
+        reasons.extend::<ReasonRow, _>(reason_rows.iter());
         report_rows.extend::<ReportResult, _>(results.iter());
         let cohort = self.html.map(|(limit, keep_text)| {
             let mut c = Cohort::new(limit, keep_text);
@@ -204,6 +220,7 @@ impl Framer {
         summary.add_batch(&rows.take()?, &per_report)?;
         Ok(BatchFrames {
             mentions: mentions.take::<Mention>()?,
+            reasons: reasons.take::<ReasonRow>()?,
             note_nlp,
             reports: report_rows.take::<ReportResult>()?,
             summary,
@@ -287,12 +304,14 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let ext = a.format.ext();
     let mentions_path = out.join(format!("mentions.{ext}"));
     let reports_path = out.join(format!("reports.{ext}"));
+    let reasons_path = out.join(format!("reasons.{ext}"));
     let summary_path = out.join("summary.csv");
     let run_path = out.join("run.json");
     let note_nlp_path = out.join(format!("note_nlp.{ext}"));
     let html_path = out.join("report.html");
     let mut mentions_file = AtomicFile::create(&mentions_path)?;
     let mut reports_file = AtomicFile::create(&reports_path)?;
+    let mut reasons_file = AtomicFile::create(&reasons_path)?;
     let mut summary_file = AtomicFile::create(&summary_path)?;
     let mut run_file = AtomicFile::create(&run_path)?;
     let mut note_nlp_file = match a.note_nlp {
@@ -307,6 +326,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let framer = Framer {
         mention_fields: MentionField::columns(a.no_text),
         report_fields: ReportField::columns(a.no_text),
+        reason_fields: ReasonField::columns(a.no_text),
         flat: a.format == TableFormat::Csv,
         note_nlp,
         html: a.html.then_some((a.html_reviews, !a.no_text)),
@@ -319,11 +339,16 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let reports_schema =
         FrameBuilder::new::<ReportResult>(framer.report_fields.clone(), framer.flat, 0)
             .schema::<ReportResult>();
+    let reasons_schema =
+        FrameBuilder::new::<ReasonRow>(framer.reason_fields.clone(), framer.flat, 0)
+            .schema::<ReasonRow>();
     let rows = a.row_group.max(1);
     let mut mentions_out = TableOut::open(&mut mentions_file, a.format, &mentions_schema, rows)
         .map_err(polars_err(&mentions_path))?;
     let mut reports_out = TableOut::open(&mut reports_file, a.format, &reports_schema, rows)
         .map_err(polars_err(&reports_path))?;
+    let mut reasons_out = TableOut::open(&mut reasons_file, a.format, &reasons_schema, rows)
+        .map_err(polars_err(&reasons_path))?;
     let mut note_nlp_out = match note_nlp_file.as_mut() {
         Some(f) => Some(NoteNlpTable::table(f, a.format, note_nlp_ids, rows)?),
         None => None,
@@ -349,6 +374,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
                 progress.reports_done(f.counts.reports);
                 let tables = || -> PolarsResult<()> {
                     mentions_out.write(f.mentions)?;
+                    reasons_out.write(f.reasons)?;
                     // What is pending at the end of the input is encoded after the workers have
                     // finished, on one core: 30 ms for the benchmark corpus's last 32,869 reports
                     // and the mentions left. So near the end, once less is left to read than has
@@ -419,6 +445,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     }
     mentions_out.finish().map_err(polars_err(&mentions_path))?;
     reports_out.finish().map_err(polars_err(&reports_path))?;
+    reasons_out.finish().map_err(polars_err(&reasons_path))?;
     let mut sdf = summary.frame().map_err(polars_err(&summary_path))?;
     CsvWriter::new(&mut summary_file)
         .finish(&mut sdf)
@@ -441,7 +468,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
 
     let secs = started.elapsed().as_secs_f64();
     let per_sec = |x: f64| if secs > 0.0 { x / secs } else { 0.0 };
-    let mut paths = vec![&mentions_path, &reports_path, &summary_path];
+    let mut paths = vec![&mentions_path, &reports_path, &reasons_path, &summary_path];
     if a.note_nlp {
         paths.push(&note_nlp_path);
     }
@@ -503,6 +530,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     // Everything is complete: now, and only now, give the files their final names.
     mentions_file.commit()?;
     reports_file.commit()?;
+    reasons_file.commit()?;
     summary_file.commit()?;
     run_file.commit()?;
     if let Some(f) = html_file {

@@ -5,7 +5,7 @@
 //! - **report level** (CSV or TSV): a `report_id` column (or `id`, `note_id`, `uid`) plus any of `present`, `organ`,
 //!   `mechanism`, `metabolic_workup`. An empty cell means "not judged" and the report is left
 //!   out of that field. `present` is compared with "the report has a mention that is an imaging
-//!   finding" ([`Mention::is_imaging_finding`]: present, patient, outside the indication);
+//!   finding" ([`Mention::counts`]: present, patient, outside the indication);
 //!   `metabolic_workup` with the report's flag. `organ` and `mechanism` are categorical: a gold
 //!   value counts as found when it is among the codes of the report's imaging-finding mentions
 //!   (a report often has several calcifications; the annotator named one), `none` when the

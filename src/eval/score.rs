@@ -45,11 +45,7 @@ pub fn score_reports(gold: &ReportGold, results: &HashMap<String, ReportResult>)
             }
             continue;
         };
-        let findings: Vec<&Mention> = r
-            .mentions
-            .iter()
-            .filter(|m| m.is_imaging_finding())
-            .collect();
+        let findings: Vec<&Mention> = r.mentions.iter().filter(|m| m.counts).collect();
         let all: Vec<&Mention> = r.mentions.iter().collect();
         for f in &gold.fields {
             let Some(v) = values.get(f) else { continue };

@@ -45,6 +45,9 @@ fn mention(status: Status, section: &str, organ: &str, sentence: &str) -> Mentio
     m.section = section.into();
     m.organ = organ.into();
     m.sentence = sentence.into();
+    // as the pipeline decides it: present, the patient's, outside the indication
+    m.in_findings = section != "indication";
+    m.counts = m.decide_counts();
     m
 }
 

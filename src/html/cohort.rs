@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use calcmine_core::audit::{outcome, AuditSummary, Outcome};
-use calcmine_core::model::{ReportResult, Status};
+use calcmine_core::model::ReportResult;
 
 use super::labels::{findings, Shown};
 
@@ -76,9 +76,7 @@ pub struct Cohort {
     keep_text: bool,
     pub reports: u64,
     pub failed: u64,
-    /// Reports with a present mention (summary.csv's `with_present_mention`).
-    pub with_present: u64,
-    /// Reports with a mention that counts ([`calcmine_core::model::Mention::is_imaging_finding`]).
+    /// Reports with a mention that counts ([`calcmine_core::model::Mention::counts`]).
     pub with_counting: u64,
     pub flagged: u64,
     pub priorities: BTreeMap<String, u64>,
@@ -134,7 +132,6 @@ impl Cohort {
                     .or_default() += 1;
             }
         }
-        self.with_present += r.mentions.iter().any(|m| m.status == Status::Present) as u64;
         self.with_counting += counting as u64;
         let kept = |text: String, result: ReportResult, keep_text: bool| Kept {
             seq,
@@ -174,7 +171,6 @@ impl Cohort {
         let limit = self.limit;
         self.reports += o.reports;
         self.failed += o.failed;
-        self.with_present += o.with_present;
         self.with_counting += o.with_counting;
         self.flagged += o.flagged;
         self.mentions += o.mentions;

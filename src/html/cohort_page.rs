@@ -51,14 +51,6 @@ fn glance(s: &mut String, c: &Cohort) {
     );
     stat(
         s,
-        "with_present_mention",
-        c.with_present,
-        "with any present mention (incl. indication, family history)",
-        "",
-        false,
-    );
-    stat(
-        s,
         "mentions",
         c.mentions,
         "calcification mentions",

@@ -17,7 +17,7 @@ pub fn explain_page(reports: &[(Report, ReportResult)], lex: &Lexicon, no_text: 
     let n = reports.len();
     let present = reports
         .iter()
-        .filter(|(_, r)| r.mentions.iter().any(|m| m.is_imaging_finding()))
+        .filter(|(_, r)| r.mentions.iter().any(|m| m.counts))
         .count();
     let flagged = reports.iter().filter(|(_, r)| r.metabolic_workup).count();
     body.push_str("<h2 id=\"reports\">Reports</h2>\n");

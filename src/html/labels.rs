@@ -31,7 +31,7 @@ impl Shown {
 
     pub fn of(m: &Mention) -> Shown {
         match m.status {
-            Status::Present if m.is_imaging_finding() => Shown::Present,
+            Status::Present if m.counts => Shown::Present,
             Status::Present => Shown::NotCounted,
             Status::Possible => Shown::Possible,
             Status::Absent => Shown::Absent,
@@ -188,7 +188,7 @@ pub fn legend(no_text: bool) -> String {
 /// mechanism when one is known (`lung (dystrophic)`, `aorta`).
 pub fn findings(r: &ReportResult) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
-    for m in r.mentions.iter().filter(|m| m.is_imaging_finding()) {
+    for m in r.mentions.iter().filter(|m| m.counts) {
         let organ = if m.organ == "unspecified" {
             "organ not stated".to_string()
         } else {

@@ -347,16 +347,19 @@ fn decision(out: &mut String, r: &ReportResult, no_text: bool) {
         out.push_str("</ul>");
     }
     if !r.workup_suppressed_by.is_empty() {
-        let ids: Vec<String> = r
-            .workup_suppressed_by
-            .iter()
-            .map(|x| format!("<code>{}</code>", esc(x)))
-            .collect();
-        let _ = write!(
-            out,
-            "<p>A finding that would have fired a rule was set aside by the suppressor(s) {}.</p>",
-            ids.join(", ")
-        );
+        out.push_str("<p>Findings set aside (they would have fired a rule):</p><ul>");
+        for x in &r.workup_suppressed_by {
+            let _ = write!(
+                out,
+                "<li data-suppressed=\"{}\">mention {}: rule <code>{}</code> set aside by \
+                 <code>{}</code></li>",
+                esc(&x.suppressor),
+                x.mention_id,
+                esc(&x.rule),
+                esc(&x.suppressor)
+            );
+        }
+        out.push_str("</ul>");
     }
     out.push_str("</div>");
     out.push_str("<h4>Recommendations</h4>");

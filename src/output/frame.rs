@@ -15,7 +15,7 @@ use polars::prelude::*;
 use calcmine_core::model::{Mention, ReportResult};
 
 use super::omop::NoteNlpRow;
-use super::schema::{AuditField, Kind, MentionField, NoteNlpField, ReportField, Val};
+use super::schema::{AuditField, Kind, MentionField, NoteNlpField, RecordFields, ReportField, Val};
 use super::text::LIST_SEP;
 
 /// A column of a table over records of type `R` (implemented by the schema's field enums).
@@ -83,18 +83,33 @@ pub fn dtype(kind: Kind, flat: bool) -> DataType {
         Kind::Float => DataType::Float64,
         Kind::List if flat => DataType::String,
         Kind::List => DataType::List(Box::new(DataType::String)),
+        Kind::Records(_) if flat => DataType::String,
+        Kind::Records(fields) => DataType::List(Box::new(DataType::Struct(
+            fields
+                .iter()
+                .map(|(n, k)| polars::prelude::Field::new((*n).into(), dtype(*k, false)))
+                .collect(),
+        ))),
     }
 }
 
 /// The documented name of a kind, as `mine --print-schema` shows it.
-pub fn kind_name(kind: Kind) -> &'static str {
+pub fn kind_name(kind: Kind) -> String {
     match kind {
-        Kind::Str => "string",
-        Kind::Category => "categorical",
-        Kind::Int => "int64",
-        Kind::Bool => "boolean",
-        Kind::Float => "float64",
-        Kind::List => "list<string>",
+        Kind::Str => "string".into(),
+        Kind::Category => "categorical".into(),
+        Kind::Int => "int64".into(),
+        Kind::Bool => "boolean".into(),
+        Kind::Float => "float64".into(),
+        Kind::List => "list<string>".into(),
+        Kind::Records(fields) => format!(
+            "list<struct<{}>>",
+            fields
+                .iter()
+                .map(|(n, k)| format!("{n}: {}", kind_name(*k)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -133,6 +148,67 @@ enum Buf {
     Bool(Vec<Option<bool>>),
     Float(Vec<Option<f64>>),
     List(ListStringChunkedBuilder),
+    Records(RecordsBuf),
+}
+
+/// A list-of-structs column: the fields of every record of the batch, column by column, and
+/// where each row's records start. Built into one struct array and one list array over it,
+/// not a struct per row.
+struct RecordsBuf {
+    fields: RecordFields,
+    cols: Vec<Buf>,
+    offsets: Vec<i64>,
+    /// Records pushed so far.
+    items: usize,
+}
+
+impl RecordsBuf {
+    fn new(fields: RecordFields, cap: usize) -> RecordsBuf {
+        let mut offsets = Vec::with_capacity(cap + 1);
+        offsets.push(0);
+        RecordsBuf {
+            fields,
+            cols: fields
+                .iter()
+                .map(|(n, k)| Buf::new(n, *k, false, cap))
+                .collect(),
+            offsets,
+            items: 0,
+        }
+    }
+
+    fn push(&mut self, v: Val<'_>) {
+        if let Val::Records(_, rows) = v {
+            for row in rows {
+                for (b, x) in self.cols.iter_mut().zip(row) {
+                    b.push(x);
+                }
+                self.items += 1;
+            }
+        }
+        self.offsets.push(self.items as i64);
+    }
+
+    fn finish(self, name: PlSmallStr) -> PolarsResult<Series> {
+        let items = self.items;
+        let fields = self
+            .cols
+            .into_iter()
+            .zip(self.fields)
+            .map(|(b, (n, k))| {
+                b.finish(n, *k, false)
+                    .map(|c| c.as_materialized_series().clone())
+            })
+            .collect::<PolarsResult<Vec<Series>>>()?;
+        let values = StructChunked::from_series(name.clone(), items, fields.iter())?
+            .into_series()
+            .rechunk();
+        let values = values.chunks()[0].clone();
+        let dtype = LargeListArray::default_datatype(values.dtype().clone());
+        let offsets = polars_arrow::offset::OffsetsBuffer::try_from(self.offsets)?;
+        let arr = LargeListArray::new(dtype, offsets, values, None);
+        Ok(ListChunked::with_chunk(name, arr).into_series())
+    }
 }
 
 impl Buf {
@@ -145,6 +221,8 @@ impl Buf {
             Kind::Bool => Buf::Bool(Vec::with_capacity(cap)),
             Kind::Float => Buf::Float(Vec::with_capacity(cap)),
             Kind::List => Buf::List(ListStringChunkedBuilder::new(name, cap, cap * 2)),
+            Kind::Records(_) if flat => Buf::Str(StringChunkedBuilder::new(name, cap)),
+            Kind::Records(fields) => Buf::Records(RecordsBuf::new(fields, cap)),
         }
     }
 
@@ -155,6 +233,7 @@ impl Buf {
             Buf::Bool(b) => b.push(boolean(v)),
             Buf::Float(b) => b.push(float(v)),
             Buf::List(b) => push_list(b, v),
+            Buf::Records(r) => r.push(v),
         }
     }
 
@@ -166,6 +245,7 @@ impl Buf {
             Buf::Bool(v) => Series::new(name.clone(), v),
             Buf::Float(v) => Series::new(name.clone(), v),
             Buf::List(mut b) => b.finish().into_series(),
+            Buf::Records(r) => r.finish(name.clone())?,
         };
         let want = dtype(kind, flat);
         let s = if s.dtype() == &want {
@@ -186,6 +266,11 @@ pub(super) fn plain(v: &Val<'_>) -> String {
         Val::Float(Some(f)) => crate::output::schema::trim_float(*f),
         Val::Float(None) | Val::Null => String::new(),
         Val::List(l) => l.join(LIST_SEP),
+        Val::Records(fields, rows) => {
+            let mut s = String::new();
+            super::text::json_records(&mut s, fields, rows);
+            s
+        }
     }
 }
 
@@ -199,6 +284,7 @@ fn push_str(b: &mut StringChunkedBuilder, v: Val<'_>) {
         Val::Owned(s) => b.append_value(&s),
         Val::List(l) => b.append_value(l.join(LIST_SEP)),
         Val::Null | Val::Float(None) => b.append_null(),
+        Val::Records(..) => b.append_value(plain(&v)),
         other => b.append_value(plain(&other)),
     }
 }
@@ -294,6 +380,7 @@ impl<F> FrameBuilder<F> {
                 Buf::Bool(b) => b.extend(values.map(boolean)),
                 Buf::Float(b) => b.extend(values.map(float)),
                 Buf::List(b) => values.for_each(|v| push_list(b, v)),
+                Buf::Records(r) => values.for_each(|v| r.push(v)),
             }
         }
         self.rows += n;

@@ -14,6 +14,7 @@
 pub mod atomic;
 pub mod frame;
 pub mod omop;
+pub mod reasons;
 pub mod schema;
 pub mod summary;
 pub mod table;

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use calcmine_core::error::{Error, Result};
-use calcmine_core::model::{Mention, ReportResult, Status};
+use calcmine_core::model::{Mention, ReportResult};
 use calcmine_core::text::cut;
 
 /// The most bytes of `snippet` and `lexical_variant` (OMOP: `varchar(250)`).
@@ -139,7 +139,7 @@ pub struct NoteNlpRow {
     pub concept_id: i64,
     pub source_concept_id: i64,
     pub stamp: Arc<RunStamp>,
-    /// Counted in the report's `n_present` (status `present`).
+    /// The mention counts for the report (`counts`; the report's `n_present`).
     pub term_exists: bool,
     /// `past` (historical) or `present`.
     pub term_temporal: &'static str,
@@ -242,7 +242,7 @@ impl NoteNlp {
             concept_id,
             source_concept_id,
             stamp: self.stamp.clone(),
-            term_exists: m.status == Status::Present,
+            term_exists: m.counts,
             term_temporal: if m.historical { "past" } else { "present" },
             term_modifiers: modifiers(m),
         }

@@ -15,8 +15,14 @@ pub enum Val<'a> {
     Bool(bool),
     Float(Option<f64>),
     List(Vec<String>),
+    /// A list of records (structured values: work-up reasons, recommendations), each with the
+    /// fields of its kind, in order.
+    Records(RecordFields, Vec<Vec<Val<'a>>>),
     Null,
 }
+
+/// The fields of each record of a [`Kind::Records`] column: name and scalar kind.
+pub type RecordFields = &'static [(&'static str, Kind)];
 
 /// The logical type of a column (what Parquet gets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +34,40 @@ pub enum Kind {
     Bool,
     Float,
     List,
+    /// A list of records: a list of structs in Parquet and JSON lines, a JSON array in a
+    /// CSV or TSV cell.
+    Records(RecordFields),
+}
+
+/// A work-up reason: the rule, the mention that fired it (null for a lab rule), its sentence.
+pub const REASON_FIELDS: RecordFields = &[
+    ("rule", Kind::Str),
+    ("mention_id", Kind::Int),
+    ("sentence_index", Kind::Int),
+    ("sentence", Kind::Str),
+];
+
+/// A suppressor that set a rule's finding aside: the suppressor, the rule, the mention.
+pub const SUPPRESSION_FIELDS: RecordFields = &[
+    ("suppressor", Kind::Str),
+    ("rule", Kind::Str),
+    ("mention_id", Kind::Int),
+    ("sentence_index", Kind::Int),
+];
+
+/// A recommendation: its type, the interval stated (days; a range's start and end), the
+/// phrase that typed it and its sentence.
+pub const RECOMMENDATION_FIELDS: RecordFields = &[
+    ("type", Kind::Str),
+    ("interval_days", Kind::Int),
+    ("interval_max_days", Kind::Int),
+    ("sentence_index", Kind::Int),
+    ("phrase", Kind::Str),
+    ("sentence", Kind::Str),
+];
+
+fn opt_int<'a>(v: Option<u32>) -> Val<'a> {
+    v.map_or(Val::Null, |x| Val::Int(x as i64))
 }
 
 /// The fields of the mentions table, in output order.
@@ -47,6 +87,7 @@ pub enum MentionField {
     Historical,
     Hypothetical,
     Experiencer,
+    Counts,
     Process,
     LocationClass,
     Compartment,
@@ -82,6 +123,7 @@ impl MentionField {
         M::Historical,
         M::Hypothetical,
         M::Experiencer,
+        M::Counts,
         M::Process,
         M::LocationClass,
         M::Compartment,
@@ -132,6 +174,7 @@ impl MentionField {
             M::Historical => "historical",
             M::Hypothetical => "hypothetical",
             M::Experiencer => "experiencer",
+            M::Counts => "counts",
             M::Process => "process",
             M::LocationClass => "location_class",
             M::Compartment => "compartment",
@@ -153,7 +196,7 @@ impl MentionField {
     pub fn kind(self) -> Kind {
         match self {
             M::MentionId | M::SentenceIndex | M::Start | M::End => Kind::Int,
-            M::Negated | M::Uncertain | M::Historical | M::Hypothetical => Kind::Bool,
+            M::Negated | M::Uncertain | M::Historical | M::Hypothetical | M::Counts => Kind::Bool,
             M::Morphology | M::Triggers => Kind::List,
             M::Section
             | M::Status
@@ -186,6 +229,7 @@ impl MentionField {
             M::Historical => Val::Bool(m.historical),
             M::Hypothetical => Val::Bool(m.hypothetical),
             M::Experiencer => Val::Str(&m.experiencer),
+            M::Counts => Val::Bool(m.counts),
             M::Process => Val::Str(&m.process),
             M::LocationClass => Val::Str(&m.location_class),
             M::Compartment => Val::Str(&m.compartment),
@@ -357,13 +401,10 @@ impl ReportField {
             R::ExamModality | R::ExamRegion | R::Birads => Kind::Category,
             R::MetabolicWorkup => Kind::Bool,
             R::WorkupPriority => Kind::Category,
-            R::WorkupReasons
-            | R::WorkupRules
-            | R::WorkupSuppressedBy
-            | R::Conditions
-            | R::Labs
-            | R::RecommendationTypes
-            | R::Recommendations => Kind::List,
+            R::WorkupReasons => Kind::Records(REASON_FIELDS),
+            R::WorkupSuppressedBy => Kind::Records(SUPPRESSION_FIELDS),
+            R::Recommendations => Kind::Records(RECOMMENDATION_FIELDS),
+            R::WorkupRules | R::Conditions | R::Labs | R::RecommendationTypes => Kind::List,
             _ => Kind::Str,
         }
     }
@@ -374,20 +415,42 @@ impl ReportField {
             R::Source => Val::Str(&r.source),
             R::Line => Val::Int(r.line as i64),
             R::NMentions => Val::Int(r.mentions.len() as i64),
-            R::NPresent => Val::Int(r.count(Status::Present) as i64),
+            // what counts for the report (docs/taxonomy.md §2), not every present status
+            R::NPresent => Val::Int(r.n_counted() as i64),
             R::NAbsent => Val::Int(r.count(Status::Absent) as i64),
             R::NPossible => Val::Int(r.count(Status::Possible) as i64),
             R::NHypothetical => Val::Int(r.count(Status::Hypothetical) as i64),
             R::MetabolicWorkup => Val::Bool(r.metabolic_workup),
             R::WorkupPriority => Val::Str(r.workup_priority),
             R::WorkupRules => Val::List(r.workup_reasons.iter().map(|w| w.rule.clone()).collect()),
-            R::WorkupReasons => Val::List(
+            R::WorkupReasons => Val::Records(
+                REASON_FIELDS,
                 r.workup_reasons
                     .iter()
-                    .map(|w| format!("{}: {}", w.rule, w.sentence))
+                    .map(|w| {
+                        vec![
+                            Val::Str(&w.rule),
+                            opt_int(w.mention_id),
+                            Val::Int(w.sentence_index as i64),
+                            Val::Str(&w.sentence),
+                        ]
+                    })
                     .collect(),
             ),
-            R::WorkupSuppressedBy => Val::List(r.workup_suppressed_by.clone()),
+            R::WorkupSuppressedBy => Val::Records(
+                SUPPRESSION_FIELDS,
+                r.workup_suppressed_by
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            Val::Str(&x.suppressor),
+                            Val::Str(&x.rule),
+                            Val::Int(x.mention_id as i64),
+                            Val::Int(x.sentence_index as i64),
+                        ]
+                    })
+                    .collect(),
+            ),
             R::Conditions => {
                 // each condition once, stated present for the patient
                 let mut v: Vec<String> = Vec::new();
@@ -438,12 +501,19 @@ impl ReportField {
                 Some(d) => Val::Int(d as i64),
                 None => Val::Null,
             },
-            R::Recommendations => Val::List(
+            R::Recommendations => Val::Records(
+                RECOMMENDATION_FIELDS,
                 r.recommendations
                     .iter()
-                    .map(|x| match x.interval_days {
-                        Some(d) => format!("{} ({d} d): {}", x.kind, x.sentence.trim()),
-                        None => format!("{}: {}", x.kind, x.sentence.trim()),
+                    .map(|x| {
+                        vec![
+                            Val::Str(&x.kind),
+                            opt_int(x.interval_days),
+                            opt_int(x.interval_max_days),
+                            Val::Int(x.sentence_index as i64),
+                            Val::Str(&x.text),
+                            Val::Str(x.sentence.trim()),
+                        ]
                     })
                     .collect(),
             ),

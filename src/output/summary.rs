@@ -19,11 +19,13 @@ use super::schema::{MentionField, Val};
 /// priority).
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
-    /// Per (organ, mechanism, status).
-    pub(super) groups: BTreeMap<(String, String, String), GroupCounts>,
+    /// Per (organ, mechanism, status, counts).
+    pub(super) groups: BTreeMap<(String, String, String, String), GroupCounts>,
     pub reports: u64,
     pub failed: u64,
     pub with_present: u64,
+    /// Of the reports with a mention that counts, those flagged.
+    pub with_present_flagged: u64,
     pub flagged: u64,
     pub priorities: BTreeMap<String, u64>,
 }
@@ -36,10 +38,11 @@ pub(super) struct GroupCounts {
 }
 
 /// The key columns of the summary, in order.
-pub const SUMMARY_KEYS: [MentionField; 3] = [
+pub const SUMMARY_KEYS: [MentionField; 4] = [
     MentionField::Organ,
     MentionField::Mechanism,
     MentionField::Status,
+    MentionField::Counts,
 ];
 
 impl Summary {
@@ -55,6 +58,7 @@ impl Summary {
             self.reports += 1;
             self.failed += r.failed as u64;
             self.with_present += r.has_present as u64;
+            self.with_present_flagged += (r.has_present && r.flagged) as u64;
             if r.flagged {
                 self.flagged += 1;
                 *self.priorities.entry(r.priority.to_string()).or_default() += 1;
@@ -71,7 +75,7 @@ impl Summary {
         let mut by: Vec<&str> = SUMMARY_KEYS.iter().map(|f| f.name()).collect();
         by.push(MentionField::ReportId.name());
         let grouped = mentions.group_by(by.iter().copied())?;
-        let keys: Vec<StringChunked> = grouped.keys()[..3]
+        let keys: Vec<StringChunked> = grouped.keys()[..4]
             .iter()
             .map(|k| Ok(k.cast(&DataType::String)?.str()?.clone()))
             .collect::<PolarsResult<_>>()?;
@@ -81,6 +85,7 @@ impl Summary {
                 keys[0].get(i).unwrap_or("").to_string(),
                 keys[1].get(i).unwrap_or("").to_string(),
                 keys[2].get(i).unwrap_or("").to_string(),
+                keys[3].get(i).unwrap_or("").to_string(),
             );
             let c = self.groups.entry(key).or_default();
             c.mentions += g.len() as u64;
@@ -101,6 +106,7 @@ impl Summary {
         self.reports += o.reports;
         self.failed += o.failed;
         self.with_present += o.with_present;
+        self.with_present_flagged += o.with_present_flagged;
         self.flagged += o.flagged;
         for (p, n) in &o.priorities {
             *self.priorities.entry(p.clone()).or_default() += n;
@@ -108,25 +114,36 @@ impl Summary {
     }
 
     /// The summary table: one row per organ × mechanism × status, then cohort rows
-    /// (`organ` = `*`) for all reports, failed, with a present mention, and flagged (overall and
-    /// by priority). `rate` = reports / all reports; `flag_rate` = flagged reports / reports.
+    /// (`organ` = `*`) for all reports, failed, with a mention that counts
+    /// (`with_present_mention`: [`Mention::counts`]), and flagged (overall and by priority).
+    /// `rate` = reports / all reports; `flag_rate` = flagged reports / reports; both rounded
+    /// to 4 decimals.
     pub fn frame(&self) -> PolarsResult<DataFrame> {
         let mut kind = Vec::new();
         let mut organ = Vec::new();
         let mut mech = Vec::new();
         let mut status = Vec::new();
+        let mut counted: Vec<Option<bool>> = Vec::new();
         let mut mentions: Vec<Option<u64>> = Vec::new();
         let mut reports = Vec::new();
         let mut flagged = Vec::new();
         let total = self.reports as f64;
-        let rate = |n: u64, of: f64| if of > 0.0 { n as f64 / of } else { 0.0 };
+        // rates to 4 decimals: a share of reports, not a measurement to 16 digits
+        let rate = |n: u64, of: f64| {
+            if of > 0.0 {
+                (n as f64 / of * 1e4).round() / 1e4
+            } else {
+                0.0
+            }
+        };
         let mut rates = Vec::new();
         let mut flag_rates = Vec::new();
-        for ((o, m, s), c) in &self.groups {
+        for ((o, m, s, k), c) in &self.groups {
             kind.push("mentions".to_string());
             organ.push(o.clone());
             mech.push(m.clone());
             status.push(s.clone());
+            counted.push(Some(k == "true"));
             mentions.push(Some(c.mentions));
             reports.push(c.reports);
             flagged.push(c.flagged_reports);
@@ -138,6 +155,7 @@ impl Summary {
             organ.push("*".into());
             mech.push("*".into());
             status.push(s.to_string());
+            counted.push(None);
             mentions.push(None);
             reports.push(n);
             flagged.push(f);
@@ -146,7 +164,12 @@ impl Summary {
         };
         cohort("all_reports", "*", self.reports, self.flagged);
         cohort("failed", "*", self.failed, 0);
-        cohort("with_present_mention", "present", self.with_present, 0);
+        cohort(
+            "with_present_mention",
+            "present",
+            self.with_present,
+            self.with_present_flagged,
+        );
         cohort("flagged", "*", self.flagged, self.flagged);
         for (p, n) in &self.priorities {
             cohort("flagged", p, *n, *n);
@@ -156,6 +179,7 @@ impl Summary {
             Column::new("organ".into(), organ),
             Column::new("mechanism".into(), mech),
             Column::new("status".into(), status),
+            Column::new("counts".into(), counted),
             Column::new("mentions".into(), mentions),
             Column::new("reports".into(), reports),
             Column::new("flagged_reports".into(), flagged),
@@ -178,10 +202,7 @@ impl ReportSummary {
     pub fn of(r: &ReportResult) -> ReportSummary {
         ReportSummary {
             failed: r.error.is_some(),
-            has_present: r
-                .mentions
-                .iter()
-                .any(|m| m.status == calcmine_core::model::Status::Present),
+            has_present: r.n_counted() > 0,
             flagged: r.metabolic_workup,
             priority: r.workup_priority,
         }
@@ -191,7 +212,7 @@ impl ReportSummary {
 /// The frame the summary groups: the key columns of each mention plus `report_id` and
 /// whether the mention's report was flagged.
 pub struct SummaryRows {
-    keys: [StringChunkedBuilder; 4],
+    keys: [StringChunkedBuilder; 5],
     flagged: Vec<bool>,
 }
 
@@ -203,6 +224,7 @@ impl Default for SummaryRows {
                 b(SUMMARY_KEYS[0]),
                 b(SUMMARY_KEYS[1]),
                 b(SUMMARY_KEYS[2]),
+                b(SUMMARY_KEYS[3]),
                 b(MentionField::ReportId),
             ],
             flagged: Vec::new(),

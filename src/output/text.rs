@@ -5,7 +5,7 @@ use std::io::Write;
 
 use calcmine_core::error::{Error, Result};
 
-use super::schema::Val;
+use super::schema::{RecordFields, Val};
 use super::{Format, Sink};
 
 /// How the rows of a table are written in one of the text formats: shared by the worker
@@ -142,6 +142,8 @@ fn tsv_plain(out: &mut String, v: &Val<'_>) {
         Val::Float(Some(f)) => out.push_str(&crate::output::schema::trim_float(*f)),
         Val::Float(None) | Val::Null => {}
         Val::List(l) => out.push_str(&l.join(LIST_SEP)),
+        // a cell cannot nest: the records as a JSON array, which every CSV reader keeps whole
+        Val::Records(fields, rows) => json_records(out, fields, rows),
     }
 }
 
@@ -180,7 +182,30 @@ fn json_value(out: &mut String, v: &Val<'_>) {
         }
         Val::Float(_) | Val::Null => out.push_str("null"),
         Val::List(l) => out.push_str(&serde_json::to_string(l).unwrap_or_default()),
+        Val::Records(fields, rows) => json_records(out, fields, rows),
     }
+}
+
+/// Records as a JSON array of objects, fields in their schema order (`[{"rule": …}, …]`).
+pub fn json_records(out: &mut String, fields: RecordFields, rows: &[Vec<Val<'_>>]) {
+    out.push('[');
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        for (j, ((name, _), v)) in fields.iter().zip(row).enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push('"');
+            out.push_str(name);
+            out.push_str("\":");
+            json_value(out, v);
+        }
+        out.push('}');
+    }
+    out.push(']');
 }
 
 #[cfg(test)]

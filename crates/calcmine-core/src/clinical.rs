@@ -9,7 +9,7 @@ use regex::Regex;
 
 use crate::lexicon::vocab::lab;
 use crate::lexicon::LabEntry;
-use crate::model::LabValue;
+use crate::model::{Condition, LabValue, Status};
 
 /// One compiled way of reading a lab.
 #[derive(Debug, Clone)]
@@ -18,6 +18,9 @@ struct LabPattern {
     re: Regex,
     /// The pattern has a unit group (named `unit`).
     has_unit: bool,
+    /// A short name ("Ca", "Phos"): without a unit, a value is read only when exactly one of
+    /// the lab's `unitless` ranges holds it, and is no lab at all otherwise.
+    short: bool,
 }
 
 /// Lab readers compiled from the lexicon.
@@ -82,6 +85,7 @@ impl LabReader {
                     lab: i,
                     re,
                     has_unit: !unit_group.is_empty(),
+                    short: false,
                 });
             }
             if let Some(re) = compile(&l.terms_need_unit, true) {
@@ -89,6 +93,16 @@ impl LabReader {
                     lab: i,
                     re,
                     has_unit: true,
+                    short: false,
+                });
+            }
+            // short names without a unit only where the ranges decide the unit
+            if let Some(re) = compile(&l.terms_short, l.unitless.is_empty()) {
+                patterns.push(LabPattern {
+                    lab: i,
+                    re,
+                    has_unit: !unit_group.is_empty(),
+                    short: true,
                 });
             }
             for p in &l.patterns {
@@ -97,6 +111,7 @@ impl LabReader {
                         lab: i,
                         re,
                         has_unit: false,
+                        short: false,
                     });
                 }
             }
@@ -149,15 +164,29 @@ impl LabReader {
                     None
                 };
                 let value = parse_number(&raw);
-                let factor = match &unit_text {
-                    Some(u) => {
-                        let un = squash(u);
-                        lab.units
-                            .iter()
-                            .find(|x| x.spellings.iter().any(|s| squash(s) == un))
-                            .map(|x| x.factor)
+                let factor = match (&unit_text, value) {
+                    (Some(u), _) => unit_factor(lab, u),
+                    (None, _) if lab.unitless.is_empty() => Some(1.0),
+                    // without a unit: the one unit whose plausible range holds the value
+                    // a short name without a unit: only a value that ends the phrase ("Ca
+                    // 11.4, Phos 6.9"), never one a word follows ("breast ca 2 years ago")
+                    (None, Some(_))
+                        if p.short
+                            && sentence[vm.end()..]
+                                .trim_start_matches([' ', '\t'])
+                                .starts_with(|c: char| c.is_alphabetic()) =>
+                    {
+                        continue
                     }
-                    None => Some(1.0),
+                    (None, Some(v)) => {
+                        let mut holders = lab.unitless.iter().filter(|r| r.min <= v && v <= r.max);
+                        match (holders.next(), holders.next()) {
+                            (Some(r), None) => unit_factor(lab, &r.unit),
+                            _ if p.short => continue,
+                            _ => None,
+                        }
+                    }
+                    (None, None) => None,
                 };
                 let converted = match (value, factor) {
                     (Some(v), Some(f)) => Some(v * f),
@@ -177,6 +206,7 @@ impl LabReader {
                         text,
                         parsed: plausible.is_some(),
                         sentence: sentence.trim().to_string(),
+                        sentence_index: 0,
                     },
                 ));
             }
@@ -184,6 +214,18 @@ impl LabReader {
         out.sort_by_key(|(p, _)| *p);
         out.into_iter().map(|(_, v)| v).collect()
     }
+}
+
+/// The factor from a unit as written to the lab's canonical unit (`None`: not one of its units).
+fn unit_factor(lab: &LabEntry, unit: &str) -> Option<f64> {
+    let un = squash(unit);
+    if squash(&lab.unit) == un {
+        return Some(1.0);
+    }
+    lab.units
+        .iter()
+        .find(|x| x.spellings.iter().any(|s| squash(s) == un))
+        .map(|x| x.factor)
 }
 
 fn squash(s: &str) -> String {
@@ -236,7 +278,32 @@ pub fn add_computed_product(labs: &mut Vec<LabValue>, max: f64) {
         text: format!("computed: {} × {}", ca.text, p.text),
         parsed: v <= max,
         sentence,
+        sentence_index: ca.sentence_index.max(p.sentence_index),
     });
+}
+
+/// The conditions stated by lab values above their reference range (`above_is`): calcium
+/// 12.5 mg/dL is hypercalcaemia, whether or not the report uses the word (docs/taxonomy.md §7).
+pub fn conditions_from_labs(entries: &[LabEntry], labs: &[LabValue]) -> Vec<Condition> {
+    let mut out: Vec<Condition> = Vec::new();
+    for l in labs.iter().filter(|l| l.parsed) {
+        let (Some(v), Some(e)) = (l.value, entries.iter().find(|e| e.id == l.name)) else {
+            continue;
+        };
+        let Some(c) = e.above_is.as_ref().filter(|c| v > c.above) else {
+            continue;
+        };
+        out.push(Condition {
+            id: c.condition.clone(),
+            text: l.text.clone(),
+            negated: false,
+            sentence_index: l.sentence_index,
+            status: Status::Present,
+            experiencer: "patient".into(),
+            laterality: "none".into(),
+        });
+    }
+    out
 }
 
 /// The score a term states right after it, in normalized text: `rest` is what follows the term

@@ -139,6 +139,16 @@ pub struct Mention {
     pub hypothetical: bool,
     /// `patient` or `other`.
     pub experiencer: String,
+    /// The mention counts for the report (docs/taxonomy.md §2): present, about the patient, and
+    /// an imaging finding (not in the indication, history or family history). Every report
+    /// count (`n_present`), the work-up rules, the cohort summary, `audit` and the exit status
+    /// use this one field. Set by the pipeline once the mention's assertion and section are
+    /// final ([`Mention::decide_counts`]).
+    pub counts: bool,
+    /// The mention is in a section that reports this exam's findings (not the indication,
+    /// history, family history or comparison). Not an output column: `counts` is.
+    #[serde(skip)]
+    pub in_findings: bool,
     pub sentence: String,
     pub triggers: Vec<TriggerHit>,
     // Taxonomy coding (docs/taxonomy.md §3–6); `unspecified` / `none` when the text does not say.
@@ -191,6 +201,8 @@ impl Mention {
             historical: false,
             hypothetical: false,
             experiencer: "patient".into(),
+            counts: false,
+            in_findings: true,
             sentence: String::new(),
             triggers: Vec::new(),
             process: "unspecified".into(),
@@ -212,11 +224,15 @@ impl Mention {
         }
     }
 
-    /// Present, and found where imaging findings are reported (not the indication/history).
-    pub fn is_imaging_finding(&self) -> bool {
-        self.status == Status::Present
-            && self.section != "indication"
-            && self.experiencer == "patient"
+    /// Whether the mention counts for the report: present, the patient's, and in a section
+    /// that reports imaging findings.
+    pub fn decide_counts(&self) -> bool {
+        self.status == Status::Present && self.is_patients_finding()
+    }
+
+    /// The patient's, and in a section that reports this exam's findings (whatever its status).
+    pub fn is_patients_finding(&self) -> bool {
+        self.in_findings && self.experiencer == "patient"
     }
 }
 
@@ -235,6 +251,9 @@ pub struct LabValue {
     /// The sentence that stated it (for work-up reasons); not an output column.
     #[serde(skip)]
     pub sentence: String,
+    /// 0-based index of that sentence in the report; not an output column.
+    #[serde(skip)]
+    pub sentence_index: u32,
 }
 
 /// A clinical condition stated in the report (docs/taxonomy.md §7).
@@ -249,6 +268,11 @@ pub struct Condition {
     pub status: Status,
     /// `patient` or `other` ("family history of hyperparathyroidism").
     pub experiencer: String,
+    /// The side the sentence gives the condition (`left`, `right`, `bilateral`, or `none`):
+    /// the nearest side word ("status post right lumpectomy"). A cause on one side explains
+    /// no calcification on the other (docs/taxonomy.md §6). Not an output column.
+    #[serde(skip)]
+    pub laterality: String,
 }
 
 impl Condition {
@@ -258,11 +282,28 @@ impl Condition {
     }
 }
 
-/// A work-up rule that fired, with the sentence that fired it.
+/// A work-up rule that fired, with the finding and the sentence that fired it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct WorkupReason {
     pub rule: String,
+    /// The mention that fired it (`None` for a lab rule: a value, not a mention).
+    pub mention_id: Option<u32>,
+    /// 0-based index of the sentence that fired it.
+    pub sentence_index: u32,
     pub sentence: String,
+}
+
+/// A suppressor that set aside a rule's finding (docs/taxonomy.md §8): the rule would have
+/// fired for this mention but for it, and did not fire for the report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Suppression {
+    /// The `[[suppressor]]` id (`calcified_granuloma`).
+    pub suppressor: String,
+    /// The rule it stopped.
+    pub rule: String,
+    /// The mention it stopped the rule for.
+    pub mention_id: u32,
+    pub sentence_index: u32,
 }
 
 /// A recommendation statement (docs/taxonomy.md §9): one per type per sentence.
@@ -301,7 +342,9 @@ pub struct ReportResult {
     /// `urgent`, `routine` or `none`.
     pub workup_priority: &'static str,
     pub workup_reasons: Vec<WorkupReason>,
-    pub workup_suppressed_by: Vec<String>,
+    /// The suppressors that removed a rule's finding, with the rule (only rules that did not
+    /// fire: a suppressor beside a rule that fired anyway set nothing aside).
+    pub workup_suppressed_by: Vec<Suppression>,
     pub recommendations: Vec<Recommendation>,
     pub error: Option<String>,
     /// The examination (docs/taxonomy.md §7): `exam_modality` and `exam_region`,
@@ -337,6 +380,10 @@ impl ReportResult {
 
     pub fn count(&self, status: Status) -> usize {
         self.mentions.iter().filter(|m| m.status == status).count()
+    }
+    /// The mentions that count for the report ([`Mention::counts`]): the report's `n_present`.
+    pub fn n_counted(&self) -> usize {
+        self.mentions.iter().filter(|m| m.counts).count()
     }
     /// Whether the report states this condition (present, for the patient).
     pub fn has_condition(&self, id: &str) -> bool {

@@ -33,9 +33,6 @@ use crate::matcher::{leftmost_longest, Hit};
 use crate::model::{Recommendation, Report};
 use crate::sentence::SentenceView;
 
-/// Sections whose sentences never hold the report's recommendations.
-const NEVER: &[&str] = &["indication", "comparison"];
-
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     role: RecommendationRole,
@@ -57,6 +54,9 @@ pub struct Recommender {
     /// `Key::Trigger(j)` → rule index in `context`, for the lexicon's terminators.
     trigger_rule: Vec<Option<u32>>,
     interval: Regex,
+    /// Sections whose sentences never hold the report's recommendations (the indication, family
+    /// history and comparison: their `role` in `sections.toml`).
+    never: Vec<String>,
 }
 
 /// A future interval stated in a sentence: byte range in the report, days, range end in days.
@@ -169,7 +169,14 @@ impl Recommender {
             | \b(?P<annual>annual|annually|yearly)\b"
         ))
         .expect("the interval pattern is a constant");
+        let never = lex
+            .sections
+            .iter()
+            .filter(|e| !e.role.may_recommend())
+            .map(|e| e.id.clone())
+            .collect();
         Recommender {
+            never,
             entries,
             context: ContextEngine::with_rules(lex, rules),
             rec_rule,
@@ -236,7 +243,7 @@ impl Recommender {
     pub fn find(&self, report: &Report, sentences: &[SentenceView]) -> Vec<Recommendation> {
         let mut out = Vec::new();
         for s in sentences {
-            if NEVER.contains(&&*s.section) {
+            if self.never.iter().any(|n| *n == *s.section) {
                 continue;
             }
             self.sentence(report, s, &mut out);

@@ -1,7 +1,9 @@
 //! Report sections: which part of the report a sentence belongs to.
 //!
 //! A header is a known title at the start of a line, followed by a colon, or alone on its line,
-//! or written in capitals and followed by text ("FINDINGS The lungs ..."). Titles come from the
+//! or written in capitals and followed by text ("FINDINGS The lungs ..."); or, inside a line, a
+//! known title in capitals with its colon after a comma or a sentence end (reports whose line
+//! breaks became commas: "…,FINDINGS:,1. …", "… normal. IMPRESSION: …"). Titles come from the
 //! `[[section]]` entries of the lexicon. Text before the first header is in section `body`.
 //! Structured input (a CSV row with several text columns) gives sections by column; headers
 //! found inside a column start subsections of it.
@@ -143,6 +145,42 @@ impl SectionIndex {
         None
     }
 
+    /// Headers inside the line `text[from..le]`: a known title in capitals with its colon,
+    /// right after a comma, a semicolon or a sentence end ("…,FINDINGS:,1. …"). Most lines have
+    /// no such colon: one `memchr` each.
+    fn inline_headers<'s>(
+        &'s self,
+        text: &str,
+        from: usize,
+        le: usize,
+        out: &mut Vec<(usize, usize, &'s str)>,
+    ) {
+        let bytes = text.as_bytes();
+        let mut at = from;
+        while let Some(i) = memchr::memchr(b':', &bytes[at..le]) {
+            let colon = at + i;
+            at = colon + 1;
+            // the title: back to the comma, semicolon or period before it
+            let Some(j) = memchr::memrchr3(b',', b';', b'.', &bytes[from..colon]) else {
+                continue;
+            };
+            let start = from + j + 1;
+            let raw = &text[start..colon];
+            let title = raw.trim();
+            if title.is_empty()
+                || title.len() > MAX_TITLE_BYTES
+                || !title.bytes().any(|b| b.is_ascii_alphabetic())
+                || title.bytes().any(|b| b.is_ascii_lowercase())
+            {
+                continue;
+            }
+            if let Some(name) = self.lookup(title).filter(|n| *n != BODY) {
+                let hs = start + (raw.len() - raw.trim_start().len());
+                out.push((hs, colon + 1, name));
+            }
+        }
+    }
+
     /// Split `text[start..end]` into sections, the first named `initial`.
     fn split_range(
         &self,
@@ -166,7 +204,14 @@ impl SectionIndex {
             let le = memchr::memchr(b'\n', &text.as_bytes()[ls..end])
                 .map(|i| ls + i)
                 .unwrap_or(end);
-            if let Some((hs, he, name)) = self.header_at(text, ls, le) {
+            let mut found: Vec<(usize, usize, &str)> = Vec::new();
+            let mut from = ls;
+            if let Some(h) = self.header_at(text, ls, le) {
+                from = h.1;
+                found.push(h);
+            }
+            self.inline_headers(text, from, le, &mut found);
+            for (hs, he, name) in found {
                 cur.end = hs;
                 if cur.end > cur.start || cur.header.is_some() {
                     out.push(cur);
@@ -250,6 +295,21 @@ mod tests {
 
     fn index() -> SectionIndex {
         SectionIndex::new(&Lexicon::bundled().unwrap())
+    }
+
+    #[test]
+    fn a_title_in_capitals_after_a_comma_or_a_sentence_end_starts_a_section() {
+        // line breaks that became commas, as in transcribed reports
+        let s = names(
+            "INDICATION: , Aortic stenosis.,PROCEDURE: , Echocardiogram.,FINDINGS:,1.  Annular \
+             calcification. IMPRESSION: Moderate aortic stenosis.",
+        );
+        let got: Vec<&str> = s.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(got, ["indication", "technique", "findings", "impression"]);
+        assert!(s[2].1.contains("Annular calcification"));
+        // a title word in running text, or in lower case, starts nothing
+        let s = names("FINDINGS: The findings: calcified granuloma. No history: none.");
+        assert_eq!(s.len(), 1, "{s:?}");
     }
 
     fn names(text: &str) -> Vec<(String, String)> {

@@ -6,7 +6,7 @@
 //! another was not.
 
 use crate::lexicon::{Lexicon, Suppressor, WorkupRule};
-use crate::model::{Mention, ReportResult, Status, WorkupReason};
+use crate::model::{Mention, ReportResult, Suppression, WorkupReason};
 use crate::text::normalize_phrase;
 
 fn any_or_empty(list: &[String], v: &str) -> bool {
@@ -15,13 +15,14 @@ fn any_or_empty(list: &[String], v: &str) -> bool {
 
 /// Does the rule select this mention (selectors OR'd, filters AND'd)?
 fn selects(rule: &WorkupRule, m: &Mention, r: &ReportResult) -> bool {
-    let status_ok = if rule.statuses.is_empty() {
-        m.status == Status::Present
+    // what counts for the report (docs/taxonomy.md §2); a rule may widen the statuses it
+    // takes ("possible calciphylaxis"), never the patient or the section
+    let ok = if rule.statuses.is_empty() {
+        m.counts
     } else {
-        rule.statuses.iter().any(|s| s == m.status.as_str())
+        m.is_patients_finding() && rule.statuses.iter().any(|s| s == m.status.as_str())
     };
-    let finding = m.section != "indication" && m.experiencer == "patient";
-    if !(status_ok && finding) {
+    if !ok {
         return false;
     }
     let no_selector = rule.mechanisms.is_empty()
@@ -71,42 +72,62 @@ fn suppresses(s: &Suppressor, rule: &WorkupRule, m: &Mention, r: &ReportResult) 
 /// Evaluate every rule on a coded report and fill its work-up fields.
 pub fn flag(lex: &Lexicon, r: &mut ReportResult) {
     let mut reasons: Vec<WorkupReason> = Vec::new();
-    let mut suppressed: Vec<String> = Vec::new();
+    // (rule, suppression): kept only for rules that end up not firing
+    let mut suppressed: Vec<Suppression> = Vec::new();
     let mut urgent = false;
     for rule in &lex.workup_rules {
         if reasons.iter().any(|w| w.rule == rule.id) {
             continue; // another pattern of this rule already fired
         }
-        let fired: Option<String> = if let (Some(lab), Some(above)) = (&rule.lab, rule.above) {
+        let fired: Option<WorkupReason> = if let (Some(lab), Some(above)) = (&rule.lab, rule.above)
+        {
             r.labs
                 .iter()
                 .find(|l| &l.name == lab && l.parsed && l.value.is_some_and(|v| v > above))
-                .map(|l| l.sentence.clone())
+                .map(|l| WorkupReason {
+                    rule: rule.id.clone(),
+                    mention_id: None,
+                    sentence_index: l.sentence_index,
+                    sentence: l.sentence.clone(),
+                })
         } else {
             let mut first = None;
             for m in r.mentions.iter().filter(|m| selects(rule, m, r)) {
                 match lex.suppressors.iter().find(|s| suppresses(s, rule, m, r)) {
                     Some(s) => {
-                        if !suppressed.contains(&s.id) {
-                            suppressed.push(s.id.clone());
+                        if !suppressed.iter().any(|x| {
+                            x.rule == rule.id
+                                && x.suppressor == s.id
+                                && x.mention_id == m.mention_id
+                        }) {
+                            suppressed.push(Suppression {
+                                suppressor: s.id.clone(),
+                                rule: rule.id.clone(),
+                                mention_id: m.mention_id,
+                                sentence_index: m.sentence_index,
+                            });
                         }
                     }
                     None => {
-                        first = Some(m.sentence.trim().to_string());
+                        first = Some(WorkupReason {
+                            rule: rule.id.clone(),
+                            mention_id: Some(m.mention_id),
+                            sentence_index: m.sentence_index,
+                            sentence: m.sentence.trim().to_string(),
+                        });
                         break;
                     }
                 }
             }
             first
         };
-        if let Some(sentence) = fired {
+        if let Some(reason) = fired {
             urgent |= rule.priority == "urgent";
-            reasons.push(WorkupReason {
-                rule: rule.id.clone(),
-                sentence,
-            });
+            reasons.push(reason);
         }
     }
+    // a suppressor beside a rule that fired anyway set nothing aside
+    suppressed.retain(|x| !reasons.iter().any(|w| w.rule == x.rule));
     r.metabolic_workup = !reasons.is_empty();
     r.workup_priority = if !r.metabolic_workup {
         "none"

@@ -174,10 +174,39 @@ pub struct SectionEntry {
     pub organ: Option<String>,
     #[serde(default)]
     pub location_class: Option<String>,
+    /// What the section's text is (docs/taxonomy.md §2): `findings` (the default: what this
+    /// exam shows), `reason` (the indication and history: mentions keep their status but do
+    /// not count for the report, and no recommendation is read there), `family` (family
+    /// history: every mention and condition is someone else's), `comparison` (earlier studies:
+    /// no recommendation is read there).
+    #[serde(default)]
+    pub role: SectionRole,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// What a section's text is ([`SectionEntry::role`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionRole {
+    #[default]
+    Findings,
+    Reason,
+    Family,
+    Comparison,
+}
+
+impl SectionRole {
+    /// Mentions in the section count for the report when present and the patient's.
+    pub fn reports_findings(self) -> bool {
+        self == SectionRole::Findings
+    }
+    /// The section may hold the report's recommendations.
+    pub fn may_recommend(self) -> bool {
+        matches!(self, SectionRole::Findings)
+    }
 }
 
 /// Words that say what examination a report is of (docs/taxonomy.md §4, §7): the modality,
@@ -355,6 +384,11 @@ pub struct ConditionEntry {
     /// beside a mention, and screening them would read most reports of an archive.
     #[serde(default)]
     pub screen: bool,
+    /// Phrases that contain a condition's words but do not state it ("dialysis catheter
+    /// removal" is not dialysis): a longer hit of a pseudo entry hides the condition it
+    /// covers, and is no condition itself.
+    #[serde(default)]
+    pub pseudo: bool,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(skip)]
@@ -382,6 +416,10 @@ pub struct LabEntry {
     /// Short names read only when a unit follows ("Ca 2.9 mmol/L", never "CA 2").
     #[serde(default)]
     pub terms_need_unit: Vec<String>,
+    /// Short names read with a unit, or without one when exactly one `unitless` range holds
+    /// the value ("Ca 11.4, Phos 6.9"); never read otherwise.
+    #[serde(default)]
+    pub terms_short: Vec<String>,
     /// Extra regular expressions with one capture group for the value (CKD stage in roman or
     /// arabic numerals, before or after the name).
     #[serde(default)]
@@ -399,10 +437,40 @@ pub struct LabEntry {
     /// Plausible range in the canonical unit; values outside are reported as unparsed.
     pub min: f64,
     pub max: f64,
+    /// How a value written without a unit is read (docs/taxonomy.md §7): in the one unit
+    /// whose range holds it ("calcium 11.4" is mg/dL, "calcium 2.6" mmol/L), unparsed where
+    /// several would, and where none does. Empty: a value without a unit is in the canonical
+    /// unit.
+    #[serde(default)]
+    pub unitless: Vec<UnitlessRange>,
+    /// A value above this (in the canonical unit) is the condition itself: calcium above
+    /// 10.5 mg/dL is hypercalcaemia (docs/taxonomy.md §7).
+    #[serde(default)]
+    pub above_is: Option<LabCondition>,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// The plausible values of a lab written without a unit, in one unit.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitlessRange {
+    /// A spelling of one of the lab's units (or the canonical unit).
+    pub unit: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The condition a lab value above the reference range states.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabCondition {
+    /// A `[[condition]]` id (`hypercalcaemia`).
+    pub condition: String,
+    /// The upper limit of the adult reference range, in the canonical unit.
+    pub above: f64,
 }
 
 /// Report context that decides the mechanism of a mention the text leaves undecided (§6).

@@ -112,6 +112,9 @@ macro_rules! families {
             /// Phrases by which a diagnosis explains the finding before it.
             #[serde(default)]
             explained_by: Vec<String>,
+            /// Words that may join two mentions of one finding.
+            #[serde(default)]
+            same_finding_words: Vec<String>,
         }
 
         /// The effective lexicon: every family, merged from all files, validated.
@@ -132,10 +135,23 @@ macro_rules! families {
             pub score_words: Vec<String>,
             /// Phrases by which a diagnosis explains the finding before it ("consistent with").
             pub explained_by: Vec<String>,
+            /// Words that may stand between a named finding and a calcification word at the
+            /// same place, the two being one finding ("calcific tendinitis *with a 1 cm*
+            /// calcific deposit"); numbers and a parenthesis may stand there too.
+            pub same_finding_words: Vec<String>,
             pub files: Vec<SourceFile>,
         }
 
         impl Lexicon {
+    /// What a section's text is (its `role` in `sections.toml`); `findings` for a section the
+    /// lexicon does not name (a table's own column names, `body`).
+    pub fn section_role(&self, section: &str) -> SectionRole {
+        self.sections
+            .iter()
+            .find(|e| e.id == section)
+            .map_or(SectionRole::Findings, |e| e.role)
+    }
+
             /// Move every family's entries of a parsed file into the lexicon, each with the
             /// file and line it was defined at.
             fn take_families(&mut self, file: &mut LexiconFile, origin: impl Fn(std::ops::Range<usize>) -> Origin) {
@@ -416,6 +432,7 @@ impl Lexicon {
         self.pronoun_subjects.extend(file.pronoun_subjects);
         self.score_words.extend(file.score_words);
         self.explained_by.extend(file.explained_by);
+        self.same_finding_words.extend(file.same_finding_words);
         if let Some(n) = file.typo_min_letters {
             self.typo_min_letters = n;
         }
@@ -475,7 +492,13 @@ impl Lexicon {
             Box::new(e.terms.iter())
         });
         terms(&mut out, &self.labs, Key::Lab, |e| {
-            Box::new(e.terms.iter().chain(&e.terms_need_unit).chain(&e.cues))
+            Box::new(
+                e.terms
+                    .iter()
+                    .chain(&e.terms_need_unit)
+                    .chain(&e.terms_short)
+                    .chain(&e.cues),
+            )
         });
         for (i, e) in self.exams.iter().enumerate().filter(|(_, e)| e.anywhere) {
             out.extend(e.terms.iter().map(|t| (t.as_str(), Key::Exam(i as u32))));

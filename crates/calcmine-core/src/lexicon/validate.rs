@@ -216,6 +216,20 @@ impl Lexicon {
             errors,
         );
         validate_labs(&self.labs, errors);
+        for l in &self.labs {
+            if let Some(c) = &l.above_is {
+                if !self.conditions.iter().any(|x| x.id == c.condition) {
+                    errors.push(Error::lexicon(
+                        &l.origin.file,
+                        l.origin.line,
+                        format!(
+                            "lab `{}`: `above_is`: unknown condition `{}`",
+                            l.id, c.condition
+                        ),
+                    ));
+                }
+            }
+        }
         validate_rules(self, errors);
         for t in &self.targets {
             validate_target(t, errors);
@@ -451,6 +465,27 @@ fn validate_labs(labs: &[LabEntry], errors: &mut Vec<Error>) {
                 errors.push(err(format!(
                     "lab `{}`: each unit needs spellings and a positive factor",
                     l.id
+                )));
+            }
+        }
+        for r in &l.unitless {
+            let un: String = r.unit.split_whitespace().collect::<String>().to_lowercase();
+            let known = l.unit.split_whitespace().collect::<String>().to_lowercase() == un
+                || l.units.iter().any(|u| {
+                    u.spellings
+                        .iter()
+                        .any(|s| s.split_whitespace().collect::<String>().to_lowercase() == un)
+                });
+            if !known {
+                errors.push(err(format!(
+                    "lab `{}`: unitless range in `{}`, which is not one of its units",
+                    l.id, r.unit
+                )));
+            }
+            if r.min.is_nan() || r.max.is_nan() || r.min >= r.max {
+                errors.push(err(format!(
+                    "lab `{}`: unitless range in `{}`: min must be below max",
+                    l.id, r.unit
                 )));
             }
         }

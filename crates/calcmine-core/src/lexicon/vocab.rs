@@ -99,6 +99,7 @@ pub const RECOMMENDATION_TYPES: &[&str] = &[
     "clinical_correlation",
     "specialist_referral",
     "genetic_testing",
+    "biopsy",
 ];
 
 /// The recommendation types the audit and the report table single out.

@@ -7,7 +7,7 @@ mod screen;
 use crate::clinical::LabReader;
 use crate::context::ContextEngine;
 use crate::exam::ExamReader;
-use crate::lexicon::{Category, Key, Lexicon, TargetAssert};
+use crate::lexicon::{Category, Key, Lexicon, SectionRole, TargetAssert};
 use crate::matcher::{leftmost_longest, Hit, PhraseMatcher, Prefilter, Screen};
 use crate::model::{Condition, Mention, Report, ReportResult, TriggerHit};
 use crate::recommend::Recommender;
@@ -229,6 +229,7 @@ impl Engine {
             .iter()
             .map(|h| if let Key::Target(i) = h.key { i } else { 0 })
             .collect();
+        let role = self.lexicon.section_role(&s.section);
         let mentions = targets
             .iter()
             .zip(assertions)
@@ -275,9 +276,10 @@ impl Engine {
                 m.uncertain = a.uncertain;
                 m.historical = a.historical;
                 m.hypothetical = a.hypothetical;
-                if a.other_experiencer {
+                if a.other_experiencer || role == SectionRole::Family {
                     m.experiencer = "other".into();
                 }
+                m.in_findings = role.reports_findings();
                 for (cat, ts, te) in a.triggers {
                     let (a0, a1) = s.norm.original_range(ts, te);
                     m.triggers.push(TriggerHit {
@@ -326,8 +328,12 @@ impl Engine {
         }
         let spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
         let assertions = self.context.assert_sentence(s, &spans);
+        let family = self.lexicon.section_role(&s.section) == SectionRole::Family;
         hits.iter()
             .zip(assertions)
+            .filter(|(h, _)| {
+                !matches!(h.key, Key::Condition(ci) if self.lexicon.conditions[ci as usize].pseudo)
+            })
             .map(|(h, a)| {
                 let Key::Condition(ci) = h.key else {
                     unreachable!("filtered to conditions")
@@ -339,15 +345,42 @@ impl Engine {
                     negated: a.negated,
                     sentence_index: s.index,
                     status: a.status(),
-                    experiencer: if a.other_experiencer {
+                    experiencer: if a.other_experiencer || family {
                         "other"
                     } else {
                         "patient"
                     }
                     .into(),
+                    laterality: self.side_near(s, h.start, h.end).into(),
                 }
             })
             .collect()
+    }
+
+    /// The side word of the sentence nearest to a span (normalized offsets), within a few
+    /// words of it: `left`, `right`, `bilateral`, or `none`.
+    fn side_near(&self, s: &SentenceView, start: usize, end: usize) -> &str {
+        /// How far (bytes of normalized text) a side word may be from the phrase it sides.
+        const REACH: usize = 30;
+        let mut best: Option<(usize, &str)> = None;
+        for h in &s.hits {
+            if !matches!(h.key, Key::Anatomy(_)) {
+                continue;
+            }
+            let Some(side) = self
+                .lexicon
+                .modifier(h.key)
+                .and_then(|e| e.laterality.as_deref())
+            else {
+                continue;
+            };
+            // 0 when the side word is inside the span
+            let gap = start.saturating_sub(h.end).max(h.start.saturating_sub(end));
+            if gap <= REACH && best.is_none_or(|(g, _)| gap < g) {
+                best = Some((gap, side));
+            }
+        }
+        best.map_or("none", |(_, side)| side)
     }
 
     /// Run the whole pipeline on one report.
@@ -466,12 +499,21 @@ impl Engine {
                 ms,
                 &exam,
             );
-            let ms = crate::taxonomy::merge_explained(ms, &report.text, &self.joiners);
+            let ms = crate::taxonomy::merge_explained(
+                ms,
+                &report.text,
+                &self.joiners,
+                &self.lexicon.same_finding_words,
+            );
             r.mentions.extend(ms);
             r.conditions.extend(self.sentence_conditions(report, s));
             if s.hits.iter().any(|h| matches!(h.key, Key::Lab(_))) {
                 let labs = self.labs.get_or_init(|| LabReader::new(&self.lexicon.labs));
-                r.labs.extend(labs.read(&report.text[s.start..s.end]));
+                let mut found = labs.read(&report.text[s.start..s.end]);
+                for l in &mut found {
+                    l.sentence_index = s.index;
+                }
+                r.labs.extend(found);
             }
             places.push(crate::taxonomy::sentence_places(&self.lexicon, s));
         }
@@ -482,6 +524,11 @@ impl Engine {
             .find(|l| l.id == crate::lexicon::vocab::lab::CA_PHOS_PRODUCT)
             .map_or(f64::INFINITY, |l| l.max);
         crate::clinical::add_computed_product(&mut r.labs, product_max);
+        // a value above the reference range states the condition (calcium 12.5 mg/dL)
+        if !r.labs.is_empty() {
+            let stated = crate::clinical::conditions_from_labs(&self.lexicon.labs, &r.labs);
+            r.conditions.extend(stated);
+        }
         crate::taxonomy::apply_mechanism_rules(
             &self.lexicon.mechanism_rules,
             &r.conditions,
@@ -511,6 +558,7 @@ impl Engine {
                 .map_or(0, |t| t.chars().count());
             byte = m.start;
             m.char_start = chars;
+            m.counts = m.decide_counts();
         }
         if self.recommend {
             r.recommendations = self.recommender.find(report, &sentences);

@@ -70,12 +70,13 @@ impl ScreenWords {
             .conditions
             .iter()
             .flat_map(|c| c.terms.iter())
-            .chain(
-                lexicon
-                    .labs
+            .chain(lexicon.labs.iter().flat_map(|l| {
+                l.terms
                     .iter()
-                    .flat_map(|l| l.terms.iter().chain(&l.terms_need_unit).chain(&l.cues)),
-            )
+                    .chain(&l.terms_need_unit)
+                    .chain(&l.terms_short)
+                    .chain(&l.cues)
+            }))
             // exam language read anywhere ("BI-RADS 2"): its sentence is matched too
             .chain(
                 lexicon

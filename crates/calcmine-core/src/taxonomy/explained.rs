@@ -17,20 +17,102 @@ pub fn joiners(phrases: &[String]) -> Vec<String> {
 }
 
 /// Merge each mention that names an entity into the finding before it that it explains
-/// (`joiners` from [`joiners`]).
-pub fn merge_explained(ms: Vec<Mention>, text: &str, joiners: &[String]) -> Vec<Mention> {
-    if ms.len() < 2 || joiners.is_empty() {
+/// (`joiners` from [`joiners`]), and two mentions of one finding at one place into one
+/// (`same_words`: the lexicon's `same_finding_words`).
+pub fn merge_explained(
+    ms: Vec<Mention>,
+    text: &str,
+    joiners: &[String],
+    same_words: &[String],
+) -> Vec<Mention> {
+    if ms.len() < 2 {
         return ms;
     }
     let mut out: Vec<Mention> = Vec::with_capacity(ms.len());
     for b in ms {
-        let explains = out.last().is_some_and(|a| explains(a, &b, text, joiners));
-        match out.last_mut() {
-            Some(a) if explains => absorb(a, b, text),
-            _ => out.push(b),
+        let Some(a) = out.last_mut() else {
+            out.push(b);
+            continue;
+        };
+        if b.start == a.start && b.end == a.end {
+            // two mentions never share a span: the first one found stands
+            continue;
+        }
+        if explains(a, &b, text, joiners) {
+            absorb(a, b, text);
+        } else if same_finding(a, &b, text, same_words) {
+            if a.entity == "none" && b.entity != "none" {
+                absorb(a, b, text);
+            } else {
+                // `a` names the finding (or restates it in parentheses): it keeps its codes,
+                // and takes what `b` adds
+                absorb_generic(a, b, text);
+            }
+        } else {
+            out.push(b);
         }
     }
     out
+}
+
+/// Are `a` and `b` (just after it) one finding: at most one of them names an entity, they
+/// are at the same place (or one names none), and only joining words, numbers, a comma or a
+/// parenthesis stand between them?
+fn same_finding(a: &Mention, b: &Mention, text: &str, words: &[String]) -> bool {
+    // coordinated places ("calcifications of the thalami and dentate nuclei") overlap: each
+    // is a finding of its own
+    if words.is_empty() || b.start < a.end || a.status != b.status || a.process != b.process {
+        return false;
+    }
+    let between = &text[a.end..b.start];
+    let paren = between.trim() == "(";
+    if a.entity != "none" && b.entity != "none" {
+        return false;
+    }
+    if a.entity == "none" && b.entity == "none" && !paren {
+        return false;
+    }
+    let same = |x: &str, y: &str| x == y || x == "unspecified" || y == "unspecified";
+    if !(same(&a.organ, &b.organ) && same(&a.site, &b.site)) {
+        return false;
+    }
+    if between.contains([';', '.']) || between.split_whitespace().count() > 6 {
+        return false;
+    }
+    between
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == '-')
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            let w = w.to_lowercase();
+            w.chars().all(|c| c.is_ascii_digit() || c == '.') || words.contains(&w)
+        })
+}
+
+/// `a` (the named finding, just before `generic` in the text) takes what the generic word
+/// adds: its morphology and a place `a` left unspecified; its span runs over both.
+fn absorb_generic(a: &mut Mention, generic: Mention, text: &str) {
+    if a.organ == "unspecified" && generic.organ != "unspecified" {
+        a.organ = generic.organ;
+        a.organ_source = generic.organ_source;
+        a.site = generic.site;
+    } else if a.site == "unspecified" && generic.site != "unspecified" {
+        a.site = generic.site;
+    }
+    if a.location_class == "unspecified" {
+        a.location_class = generic.location_class;
+        a.compartment = generic.compartment;
+    }
+    if a.laterality == "none" {
+        a.laterality = generic.laterality;
+    }
+    for m in generic.morphology {
+        if !a.morphology.contains(&m) {
+            a.morphology.push(m);
+        }
+    }
+    a.start = a.start.min(generic.start);
+    a.end = a.end.max(generic.end);
+    a.text = text[a.start..a.end].to_string();
 }
 
 /// Does `b` name the entity of the finding `a` just before it, joined by an explaining phrase?

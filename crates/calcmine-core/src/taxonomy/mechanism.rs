@@ -51,6 +51,8 @@ pub fn apply_mechanism_rules(
             let found = conditions.iter().find(|c| {
                 c.asserted()
                     && r.conditions.contains(&c.id)
+                    // a cause on one side explains nothing on the other (docs/taxonomy.md §6)
+                    && !(r.scope != "report" && opposite_sides(&c.laterality, &m.laterality))
                     && (r.scope == "report"
                         || c.sentence_index == m.sentence_index
                         || places.get(c.sentence_index as usize).is_some_and(|p| {
@@ -71,4 +73,9 @@ pub fn apply_mechanism_rules(
             }
         }
     }
+}
+
+/// Both sides stated, and different: a right lumpectomy and a left breast calcification.
+fn opposite_sides(a: &str, b: &str) -> bool {
+    matches!((a, b), ("left", "right") | ("right", "left"))
 }
