@@ -18,6 +18,7 @@ ship a wheel with --py-files / a conda-pack environment). The pipe job beside it
 say where calcmine read a record: here the partition's batch and its row, not the original file.
 """
 import argparse
+import os
 import sys
 
 TABLES = {"mentions": "extract", "reports": "flag", "audit": "audit"}
@@ -75,12 +76,16 @@ def mine_batches(batches, table, no_text, threads):
         _engine = calcmine.Engine()
     run = getattr(_engine, TABLES[table])
     schema = arrow_schema(table, no_text)
+    import polars as pl
+
     for batch in batches:
         out = run(pa.Table.from_batches([batch]), id_col="report_id", text_col="text",
-                  no_text=no_text, threads=threads, to="arrow")
+                  no_text=no_text, threads=threads)
         if table == "audit":
             out = out.table
-        for b in out.cast(schema).to_batches():
+        # Spark reads plain strings: categoricals as their values, string views as strings
+        out = out.with_columns(pl.col(pl.Categorical).cast(pl.String))
+        for b in out.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(schema).to_batches():
             yield b
 
 
@@ -95,6 +100,8 @@ def read_reports(spark, path):
 def run(spark, a):
     from pyspark.sql import functions as F
 
+    # the executors import this file for `mine_batches` (and keep its engine between batches)
+    spark.sparkContext.addPyFile(os.path.abspath(__file__))
     reports = read_reports(spark, a.input)
     if a.partitions:
         reports = reports.repartition(a.partitions)

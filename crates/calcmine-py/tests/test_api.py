@@ -44,7 +44,7 @@ def test_lexicon_mistake_names_file_and_line(calcmine_bin, tmp_path):
         calcmine.Engine(lexicons=str(d))
     msg = str(e.value)
     assert "targets.toml" in msg
-    cli = subprocess.run([calcmine_bin, "lexicon", "check", "--lexicons", str(d)],
+    cli = subprocess.run([calcmine_bin, "extract", "--lexicons", str(d)], input="x",
                          capture_output=True, text=True)
     assert cli.returncode != 0
     assert msg in cli.stderr
