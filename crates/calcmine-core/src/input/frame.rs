@@ -18,6 +18,10 @@ use crate::text::decode_lossy;
 use super::columns::*;
 use super::options::*;
 
+/// The most rows of one slice of a frame (a Parquet row group's, a table's in memory) read at
+/// a time (short reports: each row costs a report's overhead too).
+pub(super) const SLICE_ROWS: usize = 16_384;
+
 /// The columns of a frame a run reads: the id (if any), the text columns with their section
 /// names, the exam description (if any), resolved once from the frame's column names.
 #[derive(Debug, Clone)]
@@ -185,7 +189,7 @@ pub fn read_frames(
     f: &mut dyn FnMut(Report) -> Flow,
 ) -> Result<Flow> {
     let source: Arc<str> = name.into();
-    let mut emit = super::file::tally(name, &source, opts, f);
+    let mut emit = tally(name, &source, opts, f);
     let polars_error = |e: PolarsError| {
         Error::input(
             crate::error::Location {
@@ -201,7 +205,7 @@ pub fn read_frames(
     for df in frames {
         let mut done = 0usize;
         while done < df.height() {
-            let len = super::parquet::SLICE_ROWS.min(df.height() - done);
+            let len = SLICE_ROWS.min(df.height() - done);
             let slice = df.slice(done as i64, len);
             done += len;
             if frame_reports(&slice, cols, &mut n, cap, stats, &polars_error, &mut emit)?.is_break()

@@ -21,13 +21,11 @@ use polars::prelude::{DataFrame, ParallelStrategy, ParquetReader, SerReader};
 use crate::error::{Error, Result};
 use crate::model::Report;
 
-use super::frame::{frame_reports, FrameColumns};
+use super::frame::{frame_reports, FrameColumns, SLICE_ROWS};
 use super::options::*;
 
 /// About how many bytes (uncompressed, of the columns read) one slice of rows holds at most.
 pub(super) const SLICE_BYTES: usize = 4 << 20;
-/// The most rows of one slice (short reports: each row costs a report's overhead too).
-pub(super) const SLICE_ROWS: usize = 16_384;
 
 fn polars_error(file: &str, e: polars::prelude::PolarsError) -> Error {
     Error::input(
