@@ -19,9 +19,11 @@ if ! "$venv/bin/python" -c "import maturin, pytest, polars, pandas, pyarrow, pys
 fi
 # maturin builds the extension with cargo into CARGO_TARGET_DIR (the CI's: Polars reused)
 start=$(date +%s)
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 (cd "$root/crates/calcmine-py" && VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH" \
-  "$venv/bin/maturin" develop --release --locked --quiet) \
-  || { echo "45-python: maturin develop failed" >&2; exit 1; }
+  "$venv/bin/maturin" develop --release --locked) >"$log" 2>&1 \
+  || { cat "$log" >&2; echo "45-python: maturin develop failed" >&2; exit 1; }
 echo "45-python: package built and installed in $(( $(date +%s) - start )) s"
 CALCMINE="$CALCMINE" SHARED="$SHARED" PYSPARK_PYTHON="$venv/bin/python" \
-  "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/crates/calcmine-py/tests"
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider -W ignore::FutureWarning "$root/crates/calcmine-py/tests"
