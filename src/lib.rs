@@ -5,9 +5,11 @@
 //! the pipeline stages) is the [`calcmine_core`] crate, re-exported here module by module so
 //! `calcmine::pipeline::Engine` and the like keep working. Above it this crate adds what needs
 //! tables: [`output`] (the output schema, Polars frames, text and Parquet writers, atomic
-//! files), [`eval`] (scoring against annotations), [`explain`] (the terminal explanation),
-//! [`html`] (the review and cohort pages) and the commands in [`cli`].
+//! files), [`api`] (the tables of a table held in memory: the Python package's way in),
+//! [`eval`] (scoring against annotations), [`explain`] (the terminal explanation), [`html`]
+//! (the review and cohort pages) and the commands in [`cli`].
 
+pub mod api;
 pub mod cli;
 pub mod eval;
 pub mod explain;

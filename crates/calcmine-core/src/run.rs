@@ -222,7 +222,6 @@ pub fn run_batches_with<T: Send>(
     map: &(dyn Fn(Vec<ReportResult>, Vec<Report>) -> T + Sync),
     sink: &mut dyn FnMut(T, u64) -> Flow,
 ) {
-    let read = || counter.load(std::sync::atomic::Ordering::Relaxed);
     if inputs.example {
         let r = Report {
             id: "example".into(),
@@ -238,6 +237,31 @@ pub fn run_batches_with<T: Send>(
         let _ = sink(map(vec![result], vec![r]), 0);
         return;
     }
+    let read = |stats: &mut ReadStats, f: &mut dyn FnMut(Report) -> Flow| {
+        read_reports(&inputs.paths, &inputs.options, stats, counter, f)
+    };
+    run_source(engine, Box::new(read), opts, stats, counter, map, sink);
+}
+
+/// Where the reports of a run come from: a function that reads them in order, keeping its
+/// counts in the [`ReadStats`] it is given and handing each report on (files:
+/// [`read_reports`]; a table in memory: [`crate::input::read_frames`]). It runs on the reader
+/// thread.
+pub type Source<'a> = dyn FnOnce(&mut ReadStats, &mut dyn FnMut(Report) -> Flow) + Send + 'a;
+
+/// Like [`run_batches_with`], with the reports of `read` instead of files: the machinery of
+/// every run (batches, workers, input order, bounded memory) for any source of reports, such
+/// as the Python package's tables. `counter` is the bytes read, as `read` counts them.
+pub fn run_source<T: Send>(
+    engine: &Engine,
+    read: Box<Source<'_>>,
+    opts: &RunOptions,
+    stats: &mut ReadStats,
+    counter: &Arc<AtomicU64>,
+    map: &(dyn Fn(Vec<ReportResult>, Vec<Report>) -> T + Sync),
+    sink: &mut dyn FnMut(T, u64) -> Flow,
+) {
+    let bytes_read = || counter.load(std::sync::atomic::Ordering::Relaxed);
     let threads = opts.threads.max(1);
     let batch_size = opts.batch.max(1);
     let shard = opts.shard;
@@ -246,13 +270,13 @@ pub fn run_batches_with<T: Send>(
         // many threads and `--threads 1` is a fair baseline.
         let mut batch = Filling::new(batch_size, opts.batch_bytes);
         let mut flow = Flow::Continue(());
-        read_reports(&inputs.paths, &inputs.options, stats, counter, &mut |r| {
+        read(stats, &mut |r| {
             if shard.is_some_and(|s| !s.contains(&r.id)) {
                 return Flow::Continue(());
             }
             let text_bytes = r.text.len();
             if let Some(mut full) = batch.push(r, text_bytes) {
-                let at = read();
+                let at = bytes_read();
                 let results = engine.process_batch_taking(&mut full);
                 flow = sink(map(results, full), at);
                 return flow;
@@ -261,7 +285,7 @@ pub fn run_batches_with<T: Send>(
         });
         let mut rest = batch.take();
         if flow.is_continue() && !rest.is_empty() {
-            let at = read();
+            let at = bytes_read();
             let results = engine.process_batch_taking(&mut rest);
             let _ = sink(map(results, rest), at);
         }
@@ -293,8 +317,6 @@ pub fn run_batches_with<T: Send>(
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::scope(|scope| {
         let reader_stop = stop.clone();
-        let paths = &inputs.paths;
-        let options = &inputs.options;
         let batch_bytes = opts.batch_bytes;
         let reader = scope.spawn(move || {
             let mut local = ReadStats::default();
@@ -304,14 +326,14 @@ pub fn run_batches_with<T: Send>(
             let mut hand_on = |reports: Vec<Report>| -> bool {
                 if permit_rx.recv().is_err()
                     || reader_stop.load(std::sync::atomic::Ordering::Relaxed)
-                    || batch_tx.send((seq, read(), reports)).is_err()
+                    || batch_tx.send((seq, bytes_read(), reports)).is_err()
                 {
                     return false;
                 }
                 seq += 1;
                 true
             };
-            read_reports(paths, options, &mut local, counter, &mut |r| {
+            read(&mut local, &mut |r| {
                 if shard.is_some_and(|s| !s.contains(&r.id)) {
                     return Flow::Continue(());
                 }

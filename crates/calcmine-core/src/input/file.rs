@@ -25,30 +25,7 @@ pub(super) fn read_file(
     let fmt = format_of(path, opts);
     let file = shown(path);
     let source: std::sync::Arc<str> = file.as_str().into();
-    let mut emit = |mut r: Report, stats: &mut ReadStats| -> Flow {
-        if let Some(max) = opts.max_report_bytes {
-            if r.error.is_none() && r.bytes() > max as u64 {
-                r.error = Some(format!(
-                    "report of {} bytes is longer than --max-report-bytes ({max}): not analysed \
-                     (raise the limit, or 0 for none, to analyse it)",
-                    r.bytes()
-                ));
-            }
-        }
-        stats.reports += 1;
-        stats.bytes += r.bytes();
-        stats.invalid_utf8 += r.invalid_utf8 as u64;
-        if let Some(e) = &r.error {
-            stats.failed += 1;
-            stats
-                .errors
-                .push(format!("{}:{} (record {}): {}", file, r.line, r.record, e));
-        }
-        if r.source.is_empty() {
-            r.source = source.clone();
-        }
-        f(r)
-    };
+    let mut emit = tally(&file, &source, opts, f);
     if fmt == InputFormat::Parquet {
         return read_parquet_file(path, &file, opts, stats, counter, &mut emit);
     }

@@ -1,6 +1,6 @@
 //! Reading reports: stdin, `.txt` files, directories of them, `.csv` / `.tsv` and `.jsonl`
 //! tables, and `.gz` and `.zst` versions of all of these; with the `parquet` feature, Parquet
-//! files and directories of Parquet part files.
+//! files and directories of Parquet part files, and tables held in memory as Polars frames.
 //!
 //! Every record becomes one [`Report`]. Nothing is dropped: a malformed CSV row or JSON line
 //! becomes a report with `error` set (and is reported with file and line), invalid UTF-8 is
@@ -10,6 +10,8 @@ mod capped;
 mod columns;
 mod detect;
 mod file;
+#[cfg(feature = "parquet")]
+mod frame;
 mod jsonl;
 mod options;
 #[cfg(feature = "parquet")]
@@ -24,6 +26,8 @@ use crate::error::{Error, Result};
 use crate::model::Report;
 
 pub use detect::{open, Counting};
+#[cfg(feature = "parquet")]
+pub use frame::{read_frames, FrameColumns};
 pub use options::*;
 
 use detect::Compression;

@@ -1,5 +1,7 @@
 //! What to read and how: input formats, column names, limits, and the counts kept while reading.
 
+use crate::model::Report;
+
 /// Column names tried, in order, when `--id-col` is not given.
 /// `note_id` is the OMOP CDM `NOTE` table's.
 pub const DEFAULT_ID_COLS: &[&str] = &["report_id", "id", "note_id", "uid"];
@@ -114,3 +116,38 @@ pub struct ReadStats {
 
 /// What to do after a report: go on, or stop reading (a closed pipe downstream).
 pub type Flow = std::ops::ControlFlow<()>;
+
+/// What every record read goes through on its way to `f`: a report over `--max-report-bytes`
+/// fails, the counts of `stats` grow, errors are named with file, line and record, and the
+/// report gets its source (the file's name) unless it has one.
+pub(super) fn tally<'a>(
+    file: &'a str,
+    source: &'a std::sync::Arc<str>,
+    opts: &'a InputOptions,
+    f: &'a mut dyn FnMut(Report) -> Flow,
+) -> impl FnMut(Report, &mut ReadStats) -> Flow + 'a {
+    move |mut r: Report, stats: &mut ReadStats| -> Flow {
+        if let Some(max) = opts.max_report_bytes {
+            if r.error.is_none() && r.bytes() > max as u64 {
+                r.error = Some(format!(
+                    "report of {} bytes is longer than --max-report-bytes ({max}): not analysed \
+                     (raise the limit, or 0 for none, to analyse it)",
+                    r.bytes()
+                ));
+            }
+        }
+        stats.reports += 1;
+        stats.bytes += r.bytes();
+        stats.invalid_utf8 += r.invalid_utf8 as u64;
+        if let Some(e) = &r.error {
+            stats.failed += 1;
+            stats
+                .errors
+                .push(format!("{}:{} (record {}): {}", file, r.line, r.record, e));
+        }
+        if r.source.is_empty() {
+            r.source = source.clone();
+        }
+        f(r)
+    }
+}
