@@ -17,6 +17,7 @@ Documented types (README, "Output tables"):
   boolean       bool                            BOOLEAN     Boolean
   float64       double                          DOUBLE      Float64
   list<string>  list / large_list of string     VARCHAR[]   List(String)
+  list<struct<…>>  list / large_list of struct  STRUCT(…)[] List(Struct)
 """
 import json, sys
 
@@ -34,7 +35,21 @@ def is_str(t):
     return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
 
 
+def record_fields(kind):
+    """`list<struct<name: kind, ...>>` (work-up reasons, recommendations): its (name, kind)s."""
+    if kind.startswith("list<struct<") and kind.endswith(">>"):
+        return [tuple(f.split(": ", 1)) for f in kind[len("list<struct<"):-2].split(", ")]
+    return None
+
+
 def arrow_ok(kind, t):
+    fields = record_fields(kind)
+    if fields:
+        if not (pa.types.is_list(t) or pa.types.is_large_list(t)) or not pa.types.is_struct(t.value_type):
+            return False
+        st = t.value_type
+        return [st.field(i).name for i in range(st.num_fields)] == [n for n, _ in fields] and all(
+            arrow_ok(k, st.field(n).type) for n, k in fields)
     return {
         "string": lambda: is_str(t),
         "categorical": lambda: pa.types.is_dictionary(t) and is_str(t.value_type),
@@ -45,10 +60,26 @@ def arrow_ok(kind, t):
     }[kind]()
 
 
-DUCK = {"string": "VARCHAR", "categorical": "VARCHAR", "int64": "BIGINT", "boolean": "BOOLEAN",
-        "float64": "DOUBLE", "list<string>": "VARCHAR[]"}
-POLARS = {"string": pl.String, "categorical": pl.Categorical, "int64": pl.Int64, "boolean": pl.Boolean,
-          "float64": pl.Float64, "list<string>": pl.List(pl.String)}
+class Kinds(dict):
+    """A kind's type for one reader; list-of-struct kinds built from their fields."""
+
+    def __init__(self, scalars, records):
+        super().__init__(scalars)
+        self.records = records
+
+    def __getitem__(self, kind):
+        fields = record_fields(kind)
+        if fields:
+            return self.records([(n, dict.__getitem__(self, k)) for n, k in fields])
+        return dict.__getitem__(self, kind)
+
+
+DUCK = Kinds({"string": "VARCHAR", "categorical": "VARCHAR", "int64": "BIGINT", "boolean": "BOOLEAN",
+              "float64": "DOUBLE", "list<string>": "VARCHAR[]"},
+             lambda fs: "STRUCT(" + ", ".join(f"{n} {t}" for n, t in fs) + ")[]")
+POLARS = Kinds({"string": pl.String, "categorical": pl.Categorical, "int64": pl.Int64, "boolean": pl.Boolean,
+                "float64": pl.Float64, "list<string>": pl.List(pl.String)},
+               lambda fs: pl.List(pl.Struct(dict(fs))))
 
 # Columns whose type is documented by name (README, column types): the schema must not drift
 # from them, and the checks below run on these names whatever --print-schema says.
@@ -100,7 +131,8 @@ for table in tables:
     if [row[0] for row in desc] != names:
         failures.append(f"duckdb {table}: columns differ")
     for c in cols:
-        if got.get(c["name"]) != DUCK[c["type"]]:
+        # DuckDB quotes the field names that are keywords (STRUCT("rule" VARCHAR, …))
+        if (got.get(c["name"]) or "").replace('"', "") != DUCK[c["type"]]:
             failures.append(f"duckdb {table}.{c['name']}: {got.get(c['name'])}, documented {DUCK[c['type']]}")
     n_duck = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
     # Polars

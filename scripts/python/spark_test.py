@@ -54,16 +54,27 @@ def plain_type(t):
         t = t.value_type
     if pa.types.is_large_list(t) or pa.types.is_list(t):
         return ("list", plain_type(t.value_type))
+    if pa.types.is_struct(t):
+        return ("struct", tuple((t.field(i).name, plain_type(t.field(i).type)) for i in range(t.num_fields)))
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return "string"
     return str(t)
+
+
+def hashable(v):
+    """A cell as a hashable value: lists as tuples, structs as tuples of (field, value)."""
+    if isinstance(v, list):
+        return tuple(hashable(x) for x in v)
+    if isinstance(v, dict):
+        return tuple((k, hashable(x)) for k, x in v.items())
+    return v
 
 
 def rows(table, skip=()):
     cols = [c for c in table.column_names if c not in skip]
     out = []
     for row in table.select(cols).to_pylist():
-        out.append(tuple(tuple(row[c]) if isinstance(row[c], list) else row[c] for c in cols))
+        out.append(tuple(hashable(row[c]) for c in cols))
     return sorted(out, key=lambda t: tuple("" if x is None else str(x) for x in t[:2]))
 
 

@@ -47,7 +47,18 @@ def arrow_schema(table, no_text):
 
     types = {"string": pa.string(), "categorical": pa.string(), "int64": pa.int64(),
              "boolean": pa.bool_(), "float64": pa.float64(), "list<string>": pa.list_(pa.string())}
-    return pa.schema([(c["name"], types[c["type"]]) for c in calcmine.schema(no_text)[table]])
+
+    def of(kind):
+        if kind.startswith("list<struct<") and kind.endswith(">>"):
+            return pa.list_(pa.struct([(n, types[k]) for n, k in record_fields(kind)]))
+        return types[kind]
+
+    return pa.schema([(c["name"], of(c["type"])) for c in calcmine.schema(no_text)[table]])
+
+
+def record_fields(kind):
+    """The fields of a `list<struct<name: kind, ...>>` column kind, as (name, kind) pairs."""
+    return [tuple(f.split(": ", 1)) for f in kind[len("list<struct<"):-2].split(", ")]
 
 
 def spark_schema(table, no_text):
@@ -58,7 +69,13 @@ def spark_schema(table, no_text):
              "list<string>": T.ArrayType(T.StringType())}
     import calcmine
 
-    return T.StructType([T.StructField(c["name"], types[c["type"]], True)
+    def of(kind):
+        if kind.startswith("list<struct<") and kind.endswith(">>"):
+            return T.ArrayType(T.StructType([T.StructField(n, types[k], True)
+                                             for n, k in record_fields(kind)]))
+        return types[kind]
+
+    return T.StructType([T.StructField(c["name"], of(c["type"]), True)
                          for c in calcmine.schema(no_text)[table]])
 
 

@@ -56,11 +56,20 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
+def spark_type(kind):
+    """A calcmine column kind as a Spark type; `list<struct<name: kind, ...>>` (work-up
+    reasons, recommendations) as an array of structs."""
+    if kind.startswith("list<struct<") and kind.endswith(">>"):
+        fields = [f.split(": ", 1) for f in kind[len("list<struct<"):-2].split(", ")]
+        return T.ArrayType(T.StructType([T.StructField(n, SPARK_TYPES[k], True) for n, k in fields]))
+    return SPARK_TYPES[kind]
+
+
 def stage_schema(binary, table, no_text):
     """The Spark schema of a mine table, from calcmine itself (schema.rs is the one source)."""
     cmd = [binary, "mine", "--print-schema"] + (["--no-text"] if no_text else [])
     cols = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)[table]
-    return T.StructType([T.StructField(c["name"], SPARK_TYPES[c["type"]], True) for c in cols])
+    return T.StructType([T.StructField(c["name"], spark_type(c["type"]), True) for c in cols])
 
 
 def read_reports(spark, path):
