@@ -117,9 +117,13 @@ struct Filling<T> {
 }
 
 impl<T> Filling<T> {
+    /// Room for this many items is made ahead at most: a batch size far past any use
+    /// (`--batch 99999999999999`) aborted the process on allocation.
+    const RESERVE: usize = 1 << 16;
+
     fn new(max: usize, max_bytes: usize) -> Filling<T> {
         Filling {
-            items: Vec::with_capacity(max),
+            items: Vec::with_capacity(max.min(Self::RESERVE)),
             bytes: 0,
             max,
             max_bytes,
@@ -135,7 +139,10 @@ impl<T> Filling<T> {
 
     fn take(&mut self) -> Vec<T> {
         self.bytes = 0;
-        std::mem::replace(&mut self.items, Vec::with_capacity(self.max))
+        std::mem::replace(
+            &mut self.items,
+            Vec::with_capacity(self.max.min(Self::RESERVE)),
+        )
     }
 }
 
@@ -238,7 +245,7 @@ pub fn run_batches_with<T: Send>(
         let _ = sink(map(vec![result], vec![r]), 0);
         return;
     }
-    let threads = opts.threads.max(1);
+    let threads = opts.threads.clamp(1, 1024);
     let batch_size = opts.batch.max(1);
     let shard = opts.shard;
     if threads == 1 {
@@ -382,12 +389,7 @@ pub fn run_batches_with<T: Send>(
         let local = reader
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        stats.reports += local.reports;
-        stats.failed += local.failed;
-        stats.invalid_utf8 += local.invalid_utf8;
-        stats.bytes += local.bytes;
-        stats.null_texts += local.null_texts;
-        stats.errors.extend(local.errors);
+        stats.merge(local);
     });
 }
 

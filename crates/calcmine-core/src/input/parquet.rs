@@ -25,6 +25,7 @@ use crate::model::{ColumnSections, Report};
 use crate::text::decode_lossy;
 
 use super::columns::*;
+use super::detect::record_id;
 use super::options::*;
 
 /// About how many bytes (uncompressed, of the columns read) one slice of rows holds at most.
@@ -172,7 +173,7 @@ pub(super) fn read_parquet(
                 let id = ids
                     .as_mut()
                     .and_then(|it| it.next().flatten())
-                    .unwrap_or_else(|| n.to_string());
+                    .unwrap_or_else(|| record_id(file, n));
                 let exam = exams.as_mut().and_then(|it| it.next().flatten());
                 let mut null = false;
                 let mut fields: Vec<(Arc<str>, String)> = Vec::with_capacity(texts.len());
