@@ -55,6 +55,23 @@ pub struct Engine {
     /// Stop after the first stage: every report is screened, none is analysed (see
     /// [`Engine::screen_only`]).
     screen_only: bool,
+    /// Items of each per-report list (mentions, labs, conditions, recommendations) kept at
+    /// most (see [`MAX_ITEMS_PER_REPORT`]).
+    max_items: usize,
+}
+
+/// The most mentions (and labs, conditions, recommendations) one report keeps; the rest are
+/// counted in `ReportResult::over_cap`, reported on stderr and in `run.json`. Every mention
+/// holds its sentence (up to 4 KiB), so without a cap memory grew with the mentions of a
+/// report, not its size: 8 reports of 1 MB `calcified;calcified;…` took 5.6 GB in `mine -j2`.
+/// A long real report has tens of mentions; a thousand is a report that is no longer one.
+pub const MAX_ITEMS_PER_REPORT: usize = 1000;
+
+/// Append `items` to `list` up to `cap` items; count the rest in `over`.
+fn push_capped<T>(list: &mut Vec<T>, items: Vec<T>, cap: usize, over: &mut u32) {
+    let room = cap.saturating_sub(list.len());
+    *over = over.saturating_add(items.len().saturating_sub(room) as u32);
+    list.extend(items.into_iter().take(room));
 }
 
 impl Engine {
@@ -111,6 +128,7 @@ impl Engine {
             linker,
             labs: std::sync::OnceLock::new(),
             screen_only: false,
+            max_items: MAX_ITEMS_PER_REPORT,
             phrases,
             lexicon,
         }
@@ -199,6 +217,13 @@ impl Engine {
     /// `scripts/bench`).
     pub fn screen_only(mut self, on: bool) -> Engine {
         self.screen_only = on;
+        self
+    }
+
+    /// Keep at most `n` mentions (and labs, conditions, recommendations) per report (default
+    /// [`MAX_ITEMS_PER_REPORT`]; at least 1).
+    pub fn max_items_per_report(mut self, n: usize) -> Engine {
+        self.max_items = n.max(1);
         self
     }
 
@@ -467,11 +492,14 @@ impl Engine {
                 &exam,
             );
             let ms = crate::taxonomy::merge_explained(ms, &report.text, &self.joiners);
-            r.mentions.extend(ms);
-            r.conditions.extend(self.sentence_conditions(report, s));
+            let cap = self.max_items;
+            push_capped(&mut r.mentions, ms, cap, &mut r.over_cap);
+            let conditions = self.sentence_conditions(report, s);
+            push_capped(&mut r.conditions, conditions, cap, &mut r.over_cap);
             if s.hits.iter().any(|h| matches!(h.key, Key::Lab(_))) {
                 let labs = self.labs.get_or_init(|| LabReader::new(&self.lexicon.labs));
-                r.labs.extend(labs.read(&report.text[s.start..s.end]));
+                let read = labs.read(&report.text[s.start..s.end]);
+                push_capped(&mut r.labs, read, cap, &mut r.over_cap);
             }
             places.push(crate::taxonomy::sentence_places(&self.lexicon, s));
         }
@@ -513,7 +541,8 @@ impl Engine {
             m.char_start = chars;
         }
         if self.recommend {
-            r.recommendations = self.recommender.find(report, &sentences);
+            let found = self.recommender.find(report, &sentences);
+            push_capped(&mut r.recommendations, found, self.max_items, &mut r.over_cap);
         }
         crate::workup::flag(&self.lexicon, &mut r);
         r
