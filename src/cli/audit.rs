@@ -65,7 +65,8 @@ pub fn run(a: AuditArgs) -> Result<u8> {
             Sink::open_as(to_file, target.compress)?,
             target.format,
             fields.iter().map(|f| f.name()).collect(),
-        )?),
+        )?
+        .csv_safe(a.output.csv_safe)),
     };
     let to_stdout = to_file.is_none();
     let mut stats = ReadStats::default();
