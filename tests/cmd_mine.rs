@@ -345,7 +345,11 @@ fn interrupted_run(signal: &str) -> (Vec<String>, Vec<String>) {
     loop {
         let growing = std::fs::read_dir(dir.path()).ok().is_some_and(|d| {
             d.flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with(".out.calcmine-"))
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(".out.calcmine-")
+                })
                 .filter_map(|e| std::fs::read_dir(e.path()).ok())
                 .flatten()
                 .flatten()

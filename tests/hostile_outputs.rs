@@ -80,13 +80,17 @@ fn a_link_planted_beside_the_output_is_never_written_through() {
         .assert()
         .success();
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
-    assert!(std::fs::read_to_string(&out).unwrap().contains("calcified_granuloma"));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("calcified_granuloma"));
 }
 
 /// Start `mine` on `input` into `out` (CSV tables).
 fn start_mine(input: &Path, out: &Path) -> std::process::Child {
     Command::new(bin())
-        .args(["mine", "-q", "-j1", "--format", "csv", "--batch", "64", "--out"])
+        .args([
+            "mine", "-q", "-j1", "--format", "csv", "--batch", "64", "--out",
+        ])
         .arg(out)
         .arg(input)
         .stdout(Stdio::null())
@@ -162,7 +166,10 @@ fn options_past_sane_bounds_are_clear_errors() {
             .unwrap();
         let msg = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {msg}");
-        assert!(msg.contains("out of range") || msg.contains("from"), "{msg}");
+        assert!(
+            msg.contains("out of range") || msg.contains("from"),
+            "{msg}"
+        );
         assert!(!msg.contains("panicked"), "{msg}");
     }
 }
@@ -188,7 +195,11 @@ fn fifos_links_and_loops_are_skipped_and_counted_each_report_read_once() {
         if follow {
             c.arg("--follow");
         }
-        let child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let child = c
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         // a FIFO that was opened would block the run: fail the test rather than hang
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -207,7 +218,10 @@ fn fifos_links_and_loops_are_skipped_and_counted_each_report_read_once() {
     let err = String::from_utf8_lossy(&out.stderr);
     let special = if has_fifo { 1 } else { 0 };
     assert!(
-        err.contains(&format!("{} directory entries skipped: 3 symbolic links", 3 + special)),
+        err.contains(&format!(
+            "{} directory entries skipped: 3 symbolic links",
+            3 + special
+        )),
         "{err}"
     );
     // following links: the link to a.txt is read, the loop and the self-link are not entered
@@ -304,7 +318,12 @@ fn mentions_past_the_cap_of_a_report_are_left_out_and_counted() {
     let out = calcmine().args(["extract"]).arg(&p).output().unwrap();
     assert_eq!(common::rows(&out.stdout).len(), 1000);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("mentions (or labs, conditions, recommendations) left out past the cap of 1000"), "{err}");
+    assert!(
+        err.contains(
+            "mentions (or labs, conditions, recommendations) left out past the cap of 1000"
+        ),
+        "{err}"
+    );
     let mined = dir.path().join("mined");
     calcmine()
         .args(["mine", "-q", "--format", "csv", "--out"])
@@ -315,7 +334,10 @@ fn mentions_past_the_cap_of_a_report_are_left_out_and_counted() {
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(mined.join("run.json")).unwrap()).unwrap();
     // (a few of the 3,000 words join a neighbour's mention)
-    assert!(run["counts"]["items_over_cap"].as_u64().unwrap() > 1900, "{run}");
+    assert!(
+        run["counts"]["items_over_cap"].as_u64().unwrap() > 1900,
+        "{run}"
+    );
     assert_eq!(run["counts"]["reports_over_cap"], 1);
     assert_eq!(run["counts"]["mentions_written"], 1000);
 }
@@ -372,7 +394,10 @@ fn csv_safe_defuses_formula_cells_and_only_when_asked() {
             .collect()
     };
     let plain = run(false);
-    assert!(formulas(&plain).contains(&"=HYPERLINK(1)".to_string()), "{plain}");
+    assert!(
+        formulas(&plain).contains(&"=HYPERLINK(1)".to_string()),
+        "{plain}"
+    );
     let safe = run(true);
     assert_eq!(formulas(&safe), Vec::<String>::new(), "{safe}");
     assert!(safe.contains("'=HYPERLINK(1),"), "{safe}");
@@ -447,7 +472,10 @@ fn no_text_leaves_a_planted_word_out_of_every_output_and_message() {
             .args(&inputs)
             .output()
             .unwrap();
-        assert!(!String::from_utf8_lossy(&out.stdout).contains(MARKER), "{args:?}");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(MARKER),
+            "{args:?}"
+        );
         stderr.push_str(&String::from_utf8_lossy(&out.stderr));
     };
     let o = |name: &str| out_dir.join(name).display().to_string();
@@ -455,8 +483,21 @@ fn no_text_leaves_a_planted_word_out_of_every_output_and_message() {
     run(vec!["extract".into(), "--format".into(), "jsonl".into()]);
     run(vec!["extract".into(), "-o".into(), o("m.parquet")]);
     run(vec!["flag".into(), "-o".into(), o("f.csv")]);
-    run(vec!["explain".into(), "--first".into(), "50".into(), "-o".into(), o("e.txt")]);
-    run(vec!["explain".into(), "--html".into(), "--first".into(), "50".into(), "-o".into(), o("e.html")]);
+    run(vec![
+        "explain".into(),
+        "--first".into(),
+        "50".into(),
+        "-o".into(),
+        o("e.txt"),
+    ]);
+    run(vec![
+        "explain".into(),
+        "--html".into(),
+        "--first".into(),
+        "50".into(),
+        "-o".into(),
+        o("e.html"),
+    ]);
     for format in ["parquet", "csv"] {
         run(vec![
             "mine".into(),
@@ -471,8 +512,16 @@ fn no_text_leaves_a_planted_word_out_of_every_output_and_message() {
     assert!(!stderr.contains(MARKER), "{stderr}");
     let mut files = Vec::new();
     every_file(&out_dir, &mut files);
-    assert!(files.len() >= 15, "{:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert!(
+        files.len() >= 15,
+        "{:?}",
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     for (p, text) in files {
-        assert!(!text.contains(MARKER), "{} holds the planted word", p.display());
+        assert!(
+            !text.contains(MARKER),
+            "{} holds the planted word",
+            p.display()
+        );
     }
 }

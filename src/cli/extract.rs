@@ -110,12 +110,14 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
             Sink::open_as(path, target.compress)?,
             IdScheme::new(a.note_nlp.note_nlp_id_start, None)?,
         )?)),
-        (format, _) => Out::Text(TableWriter::new(
-            Sink::open_as(path, target.compress)?,
-            format,
-            fields.iter().map(|f| f.name()).collect(),
-        )?
-        .csv_safe(a.output.csv_safe)),
+        (format, _) => Out::Text(
+            TableWriter::new(
+                Sink::open_as(path, target.compress)?,
+                format,
+                fields.iter().map(|f| f.name()).collect(),
+            )?
+            .csv_safe(a.output.csv_safe),
+        ),
     };
     let mut stats = ReadStats::default();
     let counter = Arc::new(AtomicU64::new(0));

@@ -25,10 +25,10 @@ use super::args::{bounded, report_stats, InputArgs, LexiconArgs, NoteNlpArgs, Ru
 use crate::html::{Cohort, PageInfo};
 use crate::output::frame::FrameBuilder;
 use crate::output::omop::{IdScheme, NoteNlp, NoteNlpRow};
+use crate::output::outdir::OutDir;
 use crate::output::schema::{MentionField, ReportField};
 use crate::output::summary::{ReportSummary, Summary, SummaryRows};
 use crate::output::table::{NoteNlpTable, TableFormat, TableOut};
-use crate::output::outdir::OutDir;
 use crate::progress::{input_size, Progress};
 use calcmine_core::error::{Error, Result};
 use calcmine_core::input::{Flow, ReadStats};

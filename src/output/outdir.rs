@@ -244,7 +244,10 @@ mod tests {
             write(&mut d, "mentions.csv", run);
             write(&mut d, "run.json", run);
             d.commit().unwrap();
-            assert_eq!(std::fs::read_to_string(out.join("mentions.csv")).unwrap(), run);
+            assert_eq!(
+                std::fs::read_to_string(out.join("mentions.csv")).unwrap(),
+                run
+            );
             assert_eq!(std::fs::read_to_string(out.join("run.json")).unwrap(), run);
         }
         // nothing beside the output directory
@@ -277,9 +280,18 @@ mod tests {
         write(&mut d, "run.json", "new");
         write(&mut d, "reports.csv", "rows");
         d.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("notes.md")).unwrap(), "mine");
-        assert_eq!(std::fs::read_to_string(out.join("run.json")).unwrap(), "new");
-        assert_eq!(std::fs::read_to_string(out.join("reports.csv")).unwrap(), "rows");
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.md")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("run.json")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("reports.csv")).unwrap(),
+            "rows"
+        );
     }
 
     #[test]

@@ -79,28 +79,28 @@ impl RowFormat {
 
     /// Append cell `i` of a row (with the separator before it).
     fn push_cell(&self, out: &mut String, i: usize, v: &Val<'_>) {
-            match self.format {
-                Format::Tsv => {
-                    if i > 0 {
-                        out.push('\t');
-                    }
-                    tsv_value(out, v);
+        match self.format {
+            Format::Tsv => {
+                if i > 0 {
+                    out.push('\t');
                 }
-                Format::Csv | Format::NoteNlp | Format::Parquet => {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    let mut s = String::new();
-                    tsv_plain(&mut s, v);
-                    out.push_str(&csv_field(&s));
-                }
-                Format::Jsonl => {
-                    out.push(if i == 0 { '{' } else { ',' });
-                    out.push_str(self.keys.get(i).map_or("\"\"", |k| k.as_str()));
-                    out.push(':');
-                    json_value(out, v);
-                }
+                tsv_value(out, v);
             }
+            Format::Csv | Format::NoteNlp | Format::Parquet => {
+                if i > 0 {
+                    out.push(',');
+                }
+                let mut s = String::new();
+                tsv_plain(&mut s, v);
+                out.push_str(&csv_field(&s));
+            }
+            Format::Jsonl => {
+                out.push(if i == 0 { '{' } else { ',' });
+                out.push_str(self.keys.get(i).map_or("\"\"", |k| k.as_str()));
+                out.push(':');
+                json_value(out, v);
+            }
+        }
     }
 }
 

@@ -23,9 +23,8 @@ fn acts(c: char) -> bool {
 /// `\u{202e}`) instead; tab and line feed are kept, and so is a carriage return before a line
 /// feed. Borrowed when there is nothing to escape, as for almost every report.
 pub fn terminal_safe(s: &str) -> Cow<'_, str> {
-    let needs = |(i, c): (usize, char)| {
-        acts(c) && !(c == '\r' && s.as_bytes().get(i + 1) == Some(&b'\n'))
-    };
+    let needs =
+        |(i, c): (usize, char)| acts(c) && !(c == '\r' && s.as_bytes().get(i + 1) == Some(&b'\n'));
     if !s.char_indices().any(needs) {
         return Cow::Borrowed(s);
     }
@@ -51,7 +50,8 @@ mod tests {
     #[test]
     fn escapes_what_a_terminal_acts_on_and_keeps_the_rest() {
         // a title set, a screen clear, concealed text, a hyperlink (OSC 8), a CSI in C1
-        let hostile = "a\x1b]0;pwned\x07b\x1b[2Jc\x1b[8mhidden\x1b[0m\x1b]8;;http://x\x1b\\d\u{9b}2J";
+        let hostile =
+            "a\x1b]0;pwned\x07b\x1b[2Jc\x1b[8mhidden\x1b[0m\x1b]8;;http://x\x1b\\d\u{9b}2J";
         let safe = terminal_safe(hostile);
         assert!(!safe.chars().any(acts), "{safe}");
         assert_eq!(

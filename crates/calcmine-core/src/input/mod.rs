@@ -122,7 +122,10 @@ impl SeenIds {
         if self.hashes.len() >= Self::MAX {
             return;
         }
-        if !self.hashes.insert(crate::run::fnv1a(id.as_bytes())) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        id.hash(&mut h);
+        if !self.hashes.insert(h.finish()) {
             self.duplicates += 1;
             if self.examples.len() < Self::EXAMPLES && !self.examples.iter().any(|e| e == id) {
                 self.examples.push(id.to_string());

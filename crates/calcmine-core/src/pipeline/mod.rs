@@ -67,6 +67,12 @@ pub struct Engine {
 /// A long real report has tens of mentions; a thousand is a report that is no longer one.
 pub const MAX_ITEMS_PER_REPORT: usize = 1000;
 
+/// The most mentions one sentence keeps (the rest counted with [`MAX_ITEMS_PER_REPORT`]'s).
+/// Each mention copies its sentence (up to 4 KiB): a 4 KiB run of `calcified;` made 400
+/// copies of itself, 1.6 MB of output from 4 KB of input. The most in a sentence of the
+/// corpora is 5.
+pub const MAX_MENTIONS_PER_SENTENCE: usize = 32;
+
 /// Append `items` to `list` up to `cap` items; count the rest in `over`.
 fn push_capped<T>(list: &mut Vec<T>, items: Vec<T>, cap: usize, over: &mut u32) {
     let room = cap.saturating_sub(list.len());
@@ -493,6 +499,10 @@ impl Engine {
             );
             let ms = crate::taxonomy::merge_explained(ms, &report.text, &self.joiners);
             let cap = self.max_items;
+            let mut ms = ms;
+            let more = ms.len().saturating_sub(MAX_MENTIONS_PER_SENTENCE);
+            r.over_cap = r.over_cap.saturating_add(more as u32);
+            ms.truncate(MAX_MENTIONS_PER_SENTENCE);
             push_capped(&mut r.mentions, ms, cap, &mut r.over_cap);
             let conditions = self.sentence_conditions(report, s);
             push_capped(&mut r.conditions, conditions, cap, &mut r.over_cap);
@@ -542,7 +552,12 @@ impl Engine {
         }
         if self.recommend {
             let found = self.recommender.find(report, &sentences);
-            push_capped(&mut r.recommendations, found, self.max_items, &mut r.over_cap);
+            push_capped(
+                &mut r.recommendations,
+                found,
+                self.max_items,
+                &mut r.over_cap,
+            );
         }
         crate::workup::flag(&self.lexicon, &mut r);
         r
