@@ -41,7 +41,11 @@ pub fn read(name: &str, bytes: &[u8], format: Option<InputFormat>) -> Vec<Report
             Flow::Continue(())
         },
     );
-    assert_eq!(stats.reports as usize, out.len(), "one report counted per report");
+    assert_eq!(
+        stats.reports as usize,
+        out.len(),
+        "one report counted per report"
+    );
     let cap = opts.record_cap().unwrap_or(usize::MAX);
     for r in &out {
         // (an invalid byte decodes to three)
