@@ -311,16 +311,22 @@ fn duplicate_ids_are_counted_and_named_and_record_numbers_carry_the_file() {
 // ---- memory -----------------------------------------------------------------------------------
 
 #[test]
-fn mentions_past_the_cap_of_a_report_are_left_out_and_counted() {
+fn mentions_past_the_caps_of_a_sentence_and_a_report_are_left_out_and_counted() {
     let dir = tempfile::tempdir().unwrap();
+    // one sentence of 400 mentions (4,000 bytes without a sentence end): 32 kept
+    let one = dir.path().join("one.txt");
+    write(&one, "calcified;".repeat(400));
+    let out = calcmine().args(["extract"]).arg(&one).output().unwrap();
+    assert_eq!(common::rows(&out.stdout).len(), 32);
+    // 3,000 sentences of one mention: 1,000 kept
     let p = dir.path().join("many.txt");
-    write(&p, "calcified;".repeat(3000));
+    write(&p, "Calcified. ".repeat(3000));
     let out = calcmine().args(["extract"]).arg(&p).output().unwrap();
     assert_eq!(common::rows(&out.stdout).len(), 1000);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(
-            "mentions (or labs, conditions, recommendations) left out past the cap of 1000"
+            "2000 mentions (or labs, conditions, recommendations) left out past the cap of 1000"
         ),
         "{err}"
     );
@@ -329,17 +335,14 @@ fn mentions_past_the_cap_of_a_report_are_left_out_and_counted() {
         .args(["mine", "-q", "--format", "csv", "--out"])
         .arg(&mined)
         .arg(&p)
+        .arg(&one)
         .assert()
         .success();
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(mined.join("run.json")).unwrap()).unwrap();
-    // (a few of the 3,000 words join a neighbour's mention)
-    assert!(
-        run["counts"]["items_over_cap"].as_u64().unwrap() > 1900,
-        "{run}"
-    );
-    assert_eq!(run["counts"]["reports_over_cap"], 1);
-    assert_eq!(run["counts"]["mentions_written"], 1000);
+    assert_eq!(run["counts"]["items_over_cap"], 2000 + 368);
+    assert_eq!(run["counts"]["reports_over_cap"], 2);
+    assert_eq!(run["counts"]["mentions_written"], 1032);
 }
 
 // ---- what a person reads ----------------------------------------------------------------------

@@ -87,22 +87,37 @@ pub(super) fn parent_of(target: &Path) -> PathBuf {
     }
 }
 
-/// Try to lock `file` exclusively without waiting: false when another process holds it.
-/// Without `flock` (not unix) every lock is granted: runs are then not kept apart.
-pub(super) fn try_lock(file: &File) -> io::Result<bool> {
+/// What an attempt to lock a file found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lock {
+    /// Locked by this process now.
+    Taken,
+    /// Held by another process.
+    Held,
+    /// Locks do not work here (not unix, a filesystem without them: some FUSE and network
+    /// mounts): runs are not kept apart, and no file is proven stale.
+    Unavailable,
+}
+
+/// Try to lock `file` exclusively without waiting.
+pub(super) fn try_lock(file: &File) -> io::Result<Lock> {
     #[cfg(unix)]
     {
         use rustix::fs::{flock, FlockOperation};
+        use rustix::io::Errno;
         match flock(file, FlockOperation::NonBlockingLockExclusive) {
-            Ok(()) => Ok(true),
-            Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+            Ok(()) => Ok(Lock::Taken),
+            Err(e) if e == Errno::WOULDBLOCK => Ok(Lock::Held),
+            Err(e) if e == Errno::NOSYS || e == Errno::NOTSUP || e == Errno::NOLCK => {
+                Ok(Lock::Unavailable)
+            }
             Err(e) => Err(e.into()),
         }
     }
     #[cfg(not(unix))]
     {
         let _ = file;
-        Ok(true)
+        Ok(Lock::Unavailable)
     }
 }
 
@@ -127,7 +142,7 @@ pub(super) fn remove_stale(target: &Path) {
             continue;
         }
         let Ok(f) = open_nofollow(&p) else { continue };
-        if try_lock(&f).unwrap_or(false) {
+        if matches!(try_lock(&f), Ok(Lock::Taken)) {
             let _ = if meta.is_dir() {
                 std::fs::remove_dir_all(&p)
             } else {

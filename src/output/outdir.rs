@@ -23,7 +23,9 @@ use std::path::{Path, PathBuf};
 
 use calcmine_core::error::{Error, Result};
 
-use super::atomic::{open_nofollow, parent_of, pend, remove_stale, temp_prefix, try_lock, unpend};
+use super::atomic::{
+    open_nofollow, parent_of, pend, remove_stale, temp_prefix, try_lock, unpend, Lock,
+};
 use super::AtomicFile;
 
 /// The names `mine` writes (and so may replace) in `--out`.
@@ -166,7 +168,7 @@ impl Drop for OutDir {
 fn lock_dir(dir: &Path) -> Result<File> {
     for _ in 0..8 {
         let f = open_nofollow(dir).map_err(|e| Error::io(dir, e))?;
-        if !try_lock(&f).map_err(|e| Error::io(dir, e))? {
+        if try_lock(&f).map_err(|e| Error::io(dir, e))? == Lock::Held {
             return Err(Error::Usage(format!(
                 "{}: another calcmine run is writing to this directory (it is locked); wait for it to finish, or choose another --out",
                 dir.display()
