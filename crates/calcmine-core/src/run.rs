@@ -607,6 +607,29 @@ mod tests {
     }
 
     #[test]
+    fn finished_results_wait_for_room_unless_theirs_is_the_batch_needed_next() {
+        let budget = Budget::default();
+        // the batch the sink needs next goes on however much waits
+        budget.take(0, WAITING_BYTES);
+        budget.take(0, 1 << 20);
+        std::thread::scope(|s| {
+            let later = s.spawn(|| budget.take(2, 10));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            assert!(!later.is_finished(), "batch 2 went past a full budget");
+            // batch 0 is written: room again, and batch 1 is needed next
+            budget.give(WAITING_BYTES + (1 << 20), 1);
+            later.join().unwrap();
+        });
+        // the end of the run frees every waiting worker
+        budget.take(1, WAITING_BYTES);
+        std::thread::scope(|s| {
+            let stuck = s.spawn(|| budget.take(8, WAITING_BYTES));
+            budget.abort();
+            stuck.join().unwrap();
+        });
+    }
+
+    #[test]
     fn batches_close_at_a_count_or_a_size_of_text() {
         let mut b = Filling::new(3, 100);
         let mut push = |n: usize| {
