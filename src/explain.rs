@@ -9,6 +9,8 @@
 
 use std::fmt::Write as _;
 
+use calcmine_core::sanitize::terminal_safe as safe;
+
 use calcmine_core::lexicon::{Lexicon, ModifierEntry};
 use calcmine_core::model::{
     LinkedWord, Mention, Report, ReportResult, Status, TriggerHit, WordFamily,
@@ -137,13 +139,14 @@ pub fn highlight(text: &str, r: &ReportResult, color: bool) -> String {
     let mut out = String::with_capacity(text.len() + spans.len() * 8);
     let mut at = 0;
     for (s, e, mark) in spans {
-        out.push_str(&text[at..s]);
+        // the report's own characters shown escaped, never acted on (`calcmine_core::sanitize`)
+        out.push_str(&safe(&text[at..s]));
         out.push_str(open(mark, r, color));
-        out.push_str(&text[s..e]);
+        out.push_str(&safe(&text[s..e]));
         out.push_str(close(mark, color));
         at = e;
     }
-    out.push_str(&text[at..]);
+    out.push_str(&safe(&text[at..]));
     out
 }
 
@@ -292,19 +295,19 @@ pub fn explain_with(
         if no_text {
             String::new()
         } else {
-            format!(" \"{t}\"")
+            format!(" \"{}\"", safe(t))
         }
     };
     let mut s = String::new();
     let title = format!(
         "── report {} ({}:{}) ──",
-        r.report_id,
-        if r.source.is_empty() { "-" } else { &r.source },
+        safe(&r.report_id),
+        safe(if r.source.is_empty() { "-" } else { &r.source }),
         r.line
     );
     let _ = writeln!(s, "{}", paint(&title, ansi::BOLD, color));
     if let Some(e) = &r.error {
-        let _ = writeln!(s, "error: {e}");
+        let _ = writeln!(s, "error: {}", safe(e));
         return s;
     }
     if no_text {
@@ -330,8 +333,8 @@ pub fn explain_with(
             "[{}]{} {status} — term {}{origin}; {} sentence {}",
             m.mention_id,
             quote(&m.text),
-            m.term,
-            m.section,
+            safe(&m.term),
+            safe(&m.section),
             m.sentence_index
         );
         let decided: Vec<String> = f
@@ -372,14 +375,14 @@ pub fn explain_with(
             } else if no_text {
                 " (basis in the report text)".to_string()
             } else {
-                format!(" (basis: {})", m.mechanism_basis)
+                format!(" (basis: {})", safe(&m.mechanism_basis))
             }
         );
         if !f.links.is_empty() {
             let _ = writeln!(
                 s,
                 "    linked words: {}",
-                linked_words(&f, &report.text, no_text)
+                safe(&linked_words(&f, &report.text, no_text))
             );
         }
         if !f.rules.is_empty() {
@@ -403,7 +406,7 @@ pub fn explain_with(
                 "  {}{interval} —{}; {} sentence {}",
                 paint(&x.kind, ansi::RECOMMENDATION, color),
                 quote(&x.text),
-                x.section,
+                safe(&x.section),
                 x.sentence_index
             );
         }
@@ -417,7 +420,7 @@ pub fn explain_with(
     ] {
         if let crate::output::schema::Val::List(v) = field.value(r) {
             if !v.is_empty() {
-                let _ = writeln!(s, "{}: {}", field.name(), v.join(", "));
+                let _ = writeln!(s, "{}: {}", field.name(), safe(&v.join(", ")));
             }
         }
     }
@@ -447,7 +450,7 @@ pub fn explain_with(
                 s,
                 "  rule {}: {}",
                 w.rule,
-                paint(w.sentence.trim(), ansi::DIM, color)
+                paint(&safe(w.sentence.trim()), ansi::DIM, color)
             );
         }
     }

@@ -324,8 +324,9 @@ fn an_unreadable_input_leaves_no_output() {
 }
 
 /// Start `mine` on a large input, wait until it is writing, and stop it with `signal`.
-/// Returns the names left in the output directory.
-fn interrupted_run(signal: &str) -> Vec<String> {
+/// Returns the names left in the output directory, and beside it (`mine` writes into a
+/// staging directory `.out.calcmine-XXXXXX` beside `--out`).
+fn interrupted_run(signal: &str) -> (Vec<String>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("big.csv");
     write_reports(&input, 400_000);
@@ -347,11 +348,19 @@ fn interrupted_run(signal: &str) -> Vec<String> {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // wait until a temporary table exists and has grown (a batch was written)
+    // wait until a table exists in the staging directory and has grown (a batch was written)
     let started = Instant::now();
     loop {
-        let growing = std::fs::read_dir(&out).ok().is_some_and(|d| {
+        let growing = std::fs::read_dir(dir.path()).ok().is_some_and(|d| {
             d.flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(".out.calcmine-")
+                })
+                .filter_map(|e| std::fs::read_dir(e.path()).ok())
+                .flatten()
+                .flatten()
                 .any(|e| e.metadata().is_ok_and(|m| m.len() > 4096))
         });
         if growing || started.elapsed() > Duration::from_secs(30) {
@@ -374,7 +383,13 @@ fn interrupted_run(signal: &str) -> Vec<String> {
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    names
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    (names, beside)
 }
 
 const FINAL_NAMES: &[&str] = &[
@@ -387,7 +402,7 @@ const FINAL_NAMES: &[&str] = &[
 
 #[test]
 fn a_killed_run_leaves_no_final_named_file() {
-    let left = interrupted_run("-KILL");
+    let (left, _) = interrupted_run("-KILL");
     for n in &left {
         assert!(!FINAL_NAMES.contains(&n.as_str()), "{n} left after kill -9");
     }
@@ -396,8 +411,9 @@ fn a_killed_run_leaves_no_final_named_file() {
 #[test]
 fn an_interrupted_run_cleans_up_everything() {
     for sig in ["-INT", "-TERM"] {
-        let left = interrupted_run(sig);
+        let (left, beside) = interrupted_run(sig);
         assert!(left.is_empty(), "after {sig}: {left:?}");
+        assert!(beside.is_empty(), "after {sig}: {beside:?}");
     }
 }
 

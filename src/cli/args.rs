@@ -49,6 +49,28 @@ pub struct InputArgs {
     /// in memory past twice SIZE and 64 KiB: the rest is read past, not kept.
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = report_limit)]
     pub max_report_bytes: ReportLimit,
+    /// Follow symbolic links inside directory inputs (a link back to a directory above it is
+    /// detected and skipped). Without it links are skipped and counted, as are FIFOs, sockets
+    /// and devices: only regular files are read.
+    #[arg(long)]
+    pub follow: bool,
+}
+
+/// The most worker threads: each is given batches in flight (`5 × threads + 8` of them), so
+/// `-j 99999999999` grew to 5 GB in seconds before failing.
+pub const MAX_THREADS: usize = 1024;
+
+/// A count option checked against sane bounds, with an error naming them: a count far past
+/// any use (`--batch 99999999999999`) is a mistake, and was an allocation that aborted.
+pub fn bounded<const MIN: usize, const MAX: usize>(s: &str) -> std::result::Result<usize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: expected a whole number from {MIN} to {MAX}"))?;
+    if !(MIN..=MAX).contains(&n) {
+        return Err(format!("{n} is out of range: from {MIN} to {MAX}"));
+    }
+    Ok(n)
 }
 
 /// `--max-report-bytes`: `None` for no limit.
@@ -80,6 +102,7 @@ impl InputArgs {
                 exam_col: self.exam_col.clone(),
                 format,
                 max_report_bytes: self.max_report_bytes.0,
+                follow: self.follow,
             },
             example: self.example,
         }
@@ -130,6 +153,11 @@ pub struct OutputArgs {
     /// Leave report text (sentences, matched text, trigger words) out of every output.
     #[arg(long)]
     pub no_text: bool,
+    /// For spreadsheets (TSV, CSV): a text cell starting with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return gets a `'` in front, so Excel or LibreOffice shows it instead of running
+    /// it as a formula. Off by default: the text is kept as written for programs.
+    #[arg(long)]
+    pub csv_safe: bool,
 }
 
 impl OutputArgs {
@@ -193,8 +221,8 @@ impl NoteNlpArgs {
 /// How to run.
 #[derive(Args, Debug, Clone, Default)]
 pub struct RunArgs {
-    /// Worker threads [default: all cores].
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores].
+    #[arg(short = 'j', long, value_name = "N", value_parser = bounded::<1, MAX_THREADS>)]
     pub threads: Option<usize>,
     /// No progress bar and no summary line on stderr.
     #[arg(short, long)]
@@ -234,7 +262,25 @@ pub fn report_stats(
     secs: f64,
 ) -> bool {
     for e in &stats.errors {
-        eprintln!("calcmine: {e}");
+        warn(e);
+    }
+    if stats.duplicate_ids > 0 {
+        warn(format_args!(
+            "warning: {} reports have the id of an earlier report ({}{}): rows with that report_id belong to several reports (the reports table's source and line tell them apart)",
+            stats.duplicate_ids,
+            stats.duplicate_examples.join(", "),
+            if stats.duplicate_ids as usize > stats.duplicate_examples.len() { ", …" } else { "" }
+        ));
+    }
+    let k = stats.skipped;
+    if k.total() > 0 {
+        warn(format_args!(
+            "{} directory entries skipped: {} symbolic links (--follow follows them), {} special files (FIFOs, sockets, devices), {} link loops",
+            k.total(),
+            k.symlinks,
+            k.special,
+            k.loops
+        ));
     }
     if !quiet {
         let mb = stats.bytes as f64 / 1e6;
@@ -253,6 +299,14 @@ pub fn report_stats(
         );
     }
     !stats.errors.is_empty()
+}
+
+/// Print `calcmine: MSG` on stderr, with the characters a terminal would act on escaped:
+/// messages name files, columns and records whose names come from the input
+/// (`calcmine_core::sanitize`).
+pub fn warn(msg: impl std::fmt::Display) {
+    let msg = msg.to_string();
+    eprintln!("calcmine: {}", calcmine_core::sanitize::terminal_safe(&msg));
 }
 
 /// Print a line to stdout. A closed pipe (`calcmine lexicon dump | head`) comes back as an

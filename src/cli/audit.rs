@@ -61,11 +61,14 @@ pub fn run(a: AuditArgs) -> Result<u8> {
             &fields,
             ROW_GROUP,
         )?)),
-        None => Table::Text(TableWriter::new(
-            Sink::open_as(to_file, target.compress)?,
-            target.format,
-            fields.iter().map(|f| f.name()).collect(),
-        )?),
+        None => Table::Text(
+            TableWriter::new(
+                Sink::open_as(to_file, target.compress)?,
+                target.format,
+                fields.iter().map(|f| f.name()).collect(),
+            )?
+            .csv_safe(a.output.csv_safe),
+        ),
     };
     let to_stdout = to_file.is_none();
     let mut stats = ReadStats::default();

@@ -139,13 +139,13 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
     }
     out.finish()?;
     for e in &stats.errors {
-        eprintln!("calcmine: {e}");
+        super::args::warn(e);
     }
     if shown == 0 {
         if let Some(id) = &a.id {
-            eprintln!("calcmine: no report with id `{id}`");
+            super::args::warn(format_args!("no report with id `{id}`"));
         } else {
-            eprintln!("calcmine: no report read");
+            super::args::warn("no report read");
         }
     }
     Ok(if !stats.errors.is_empty() {

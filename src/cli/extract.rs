@@ -49,6 +49,8 @@ struct Batch {
     mentions: u64,
     present: u64,
     flagged: u64,
+    /// Mentions left out past the cap of a report.
+    over_cap: u64,
 }
 
 enum Rows {
@@ -108,11 +110,14 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
             Sink::open_as(path, target.compress)?,
             IdScheme::new(a.note_nlp.note_nlp_id_start, None)?,
         )?)),
-        (format, _) => Out::Text(TableWriter::new(
-            Sink::open_as(path, target.compress)?,
-            format,
-            fields.iter().map(|f| f.name()).collect(),
-        )?),
+        (format, _) => Out::Text(
+            TableWriter::new(
+                Sink::open_as(path, target.compress)?,
+                format,
+                fields.iter().map(|f| f.name()).collect(),
+            )?
+            .csv_safe(a.output.csv_safe),
+        ),
     };
     let mut stats = ReadStats::default();
     let counter = Arc::new(AtomicU64::new(0));
@@ -124,7 +129,7 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
     };
     let mut progress =
         crate::progress::Progress::new(a.run.show_progress(), total, counter.clone());
-    let (mut mentions, mut present, mut flagged) = (0u64, 0u64, 0u64);
+    let (mut mentions, mut present, mut flagged, mut over_cap) = (0u64, 0u64, 0u64, 0u64);
     let mut failure = None;
     let row_format = match &out {
         Out::Text(w) => Some(w.row_format().clone()),
@@ -145,9 +150,11 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
                 mentions: 0,
                 present: 0,
                 flagged: 0,
+                over_cap: 0,
             };
             for r in &results {
                 b.flagged += r.metabolic_workup as u64;
+                b.over_cap += r.over_cap as u64;
                 for m in &r.mentions {
                     b.mentions += 1;
                     b.present += m.counts as u64;
@@ -182,10 +189,11 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
         },
         &mut |b| {
             progress.reports_done(b.reports);
-            (mentions, present, flagged) = (
+            (mentions, present, flagged, over_cap) = (
                 mentions + b.mentions,
                 present + b.present,
                 flagged + b.flagged,
+                over_cap + b.over_cap,
             );
             let written = match (&mut out, b.rows) {
                 (Out::Text(w), Rows::Text(text)) => w.write_rows(&text),
@@ -216,6 +224,12 @@ pub fn run(a: ExtractArgs) -> Result<u8> {
     }
     if let Some(f) = parquet_file {
         f.commit()?;
+    }
+    if over_cap > 0 {
+        super::args::warn(format_args!(
+            "warning: {over_cap} mentions (or labs, conditions, recommendations) left out past the cap of {} per report",
+            calcmine_core::pipeline::MAX_ITEMS_PER_REPORT
+        ));
     }
     let errors = report_stats(
         &stats,

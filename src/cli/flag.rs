@@ -72,11 +72,14 @@ pub fn run(a: FlagArgs) -> Result<u8> {
                     .map_err(table_err)?,
             ))
         }
-        None => Out::Text(TableWriter::new(
-            Sink::open_as(path, target.compress)?,
-            target.format,
-            fields.iter().map(|f| f.name()).collect(),
-        )?),
+        None => Out::Text(
+            TableWriter::new(
+                Sink::open_as(path, target.compress)?,
+                target.format,
+                fields.iter().map(|f| f.name()).collect(),
+            )?
+            .csv_safe(a.output.csv_safe),
+        ),
     };
     let mut stats = ReadStats::default();
     let counter = Arc::new(AtomicU64::new(0));

@@ -22,15 +22,15 @@ use clap::Args;
 use polars::io::SerWriter;
 use polars::prelude::{CsvWriter, DataFrame, PolarsResult};
 
-use super::args::{report_stats, InputArgs, LexiconArgs, NoteNlpArgs, RunArgs};
+use super::args::{bounded, report_stats, InputArgs, LexiconArgs, NoteNlpArgs, RunArgs};
 use crate::html::{Cohort, PageInfo};
 use crate::output::frame::FrameBuilder;
 use crate::output::omop::{IdScheme, NoteNlp, NoteNlpRow};
+use crate::output::outdir::OutDir;
 use crate::output::reasons::{ReasonField, ReasonRow};
 use crate::output::schema::{MentionField, ReportField};
 use crate::output::summary::{ReportSummary, Summary, SummaryRows};
 use crate::output::table::{NoteNlpTable, TableFormat, TableOut};
-use crate::output::AtomicFile;
 use crate::progress::{input_size, Progress};
 use calcmine_core::error::{Error, Result};
 use calcmine_core::input::{Flow, ReadStats};
@@ -68,11 +68,11 @@ pub struct MineArgs {
     /// Reports per batch handed to a worker thread (frames are built per batch).
     // 4096: measured against 8192 and 2048 on the 104 MB corpus (9 interleaved runs): -3 % wall
     // at -j2 (a shorter last batch, less in flight), the same at -j1, lower peak RSS.
-    #[arg(long, value_name = "N", default_value_t = 4096)]
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = bounded::<1, 1_048_576>)]
     pub batch: usize,
     /// Rows per Parquet row group (batches are gathered up to this many rows; near the end of
     /// the input, row groups are cut shorter).
-    #[arg(long, value_name = "N", default_value_t = 65536)]
+    #[arg(long, value_name = "N", default_value_t = 65536, value_parser = bounded::<1, 16_777_216>)]
     pub row_group: usize,
     /// Only read the inputs and split them into reports, writing nothing: the parse-only floor
     /// that benchmarks compare end-to-end throughput with.
@@ -97,7 +97,7 @@ pub struct MineArgs {
     pub html: bool,
     /// Reports reviewed in report.html at most (the gaps first, then other flagged reports,
     /// then other reports with a finding); the rest are listed.
-    #[arg(long, value_name = "N", default_value_t = 500, requires = "html")]
+    #[arg(long, value_name = "N", default_value_t = 500, requires = "html", value_parser = bounded::<0, 100_000>)]
     pub html_reviews: usize,
     #[command(flatten)]
     pub run: RunArgs,
@@ -106,13 +106,17 @@ pub struct MineArgs {
 }
 
 /// Counts for run.json and the summary line.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct Counts {
     reports: u64,
     failed: u64,
     mentions: u64,
     present: u64,
     flagged: u64,
+    /// Items left out past the cap of a report, the reports that had some, and the first ids.
+    over_cap: u64,
+    reports_over_cap: u64,
+    over_cap_ids: Vec<String>,
 }
 
 impl Counts {
@@ -122,6 +126,11 @@ impl Counts {
         self.mentions += o.mentions;
         self.present += o.present;
         self.flagged += o.flagged;
+        self.over_cap += o.over_cap;
+        self.reports_over_cap += o.reports_over_cap;
+        let room = 5usize.saturating_sub(self.over_cap_ids.len());
+        self.over_cap_ids
+            .extend(o.over_cap_ids.iter().take(room).cloned());
     }
 }
 
@@ -189,6 +198,13 @@ impl Framer {
             counts.reports += 1;
             counts.failed += r.error.is_some() as u64;
             counts.flagged += r.metabolic_workup as u64;
+            if r.over_cap > 0 {
+                counts.over_cap += r.over_cap as u64;
+                counts.reports_over_cap += 1;
+                if counts.over_cap_ids.len() < 5 {
+                    counts.over_cap_ids.push(r.report_id.clone());
+                }
+            }
             for m in &r.mentions {
                 rows.push(m, r.metabolic_workup);
                 counts.mentions += 1;
@@ -283,7 +299,6 @@ pub fn run(a: MineArgs) -> Result<u8> {
         .out
         .clone()
         .ok_or_else(|| super::args::usage("mine needs --out DIR"))?;
-    std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     if a.note_nlp_options.any() && !a.note_nlp {
         return Err(super::args::usage(
             "--concept-map, --section-concept-map, --nlp-datetime and --note-nlp-id-start are for --note-nlp",
@@ -309,17 +324,20 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let run_path = out.join("run.json");
     let note_nlp_path = out.join(format!("note_nlp.{ext}"));
     let html_path = out.join("report.html");
-    let mut mentions_file = AtomicFile::create(&mentions_path)?;
-    let mut reports_file = AtomicFile::create(&reports_path)?;
-    let mut reasons_file = AtomicFile::create(&reasons_path)?;
-    let mut summary_file = AtomicFile::create(&summary_path)?;
-    let mut run_file = AtomicFile::create(&run_path)?;
+    // written into a private staging directory, committed as one set (`output::outdir`)
+    let mut staging = OutDir::begin(&out)?;
+    let mut file = |p: &Path| staging.file(&p.file_name().unwrap_or_default().to_string_lossy());
+    let mut mentions_file = file(&mentions_path)?;
+    let mut reports_file = file(&reports_path)?;
+    let mut reasons_file = file(&reasons_path)?;
+    let mut summary_file = file(&summary_path)?;
+    let mut run_file = file(&run_path)?;
     let mut note_nlp_file = match a.note_nlp {
-        true => Some(AtomicFile::create(&note_nlp_path)?),
+        true => Some(file(&note_nlp_path)?),
         false => None,
     };
     let mut html_file = match a.html {
-        true => Some(AtomicFile::create(&html_path)?),
+        true => Some(file(&html_path)?),
         false => None,
     };
 
@@ -431,7 +449,7 @@ pub fn run(a: MineArgs) -> Result<u8> {
     let fatal = stats.errors.len() as u64 > stats.failed;
     if fatal {
         for e in &stats.errors {
-            eprintln!("calcmine: {e}");
+            super::args::warn(e);
         }
         return Err(Error::Usage(format!(
             "{} input error(s); nothing written to {}",
@@ -501,7 +519,14 @@ pub fn run(a: MineArgs) -> Result<u8> {
             "flagged_reports": counts.flagged,
             "invalid_utf8_replaced": stats.invalid_utf8,
             "null_texts": stats.null_texts,
+            "duplicate_ids": stats.duplicate_ids,
+            "items_over_cap": counts.over_cap,
+            "reports_over_cap": counts.reports_over_cap,
+            "skipped_symlinks": stats.skipped.symlinks,
+            "skipped_special_files": stats.skipped.special,
+            "skipped_link_loops": stats.skipped.loops,
         },
+        "duplicate_id_examples": stats.duplicate_examples,
         "errors": stats.errors.iter().take(100).collect::<Vec<_>>(),
         "bytes_read": counter.load(std::sync::atomic::Ordering::Relaxed),
         "text_bytes": stats.bytes,
@@ -538,6 +563,16 @@ pub fn run(a: MineArgs) -> Result<u8> {
     }
     if let Some(f) = note_nlp_file {
         f.commit()?;
+    }
+    staging.commit()?;
+    if counts.over_cap > 0 {
+        super::args::warn(format_args!(
+            "warning: {} reports had more than {} mentions (or labs, conditions, recommendations): {} left out past the cap ({})",
+            counts.reports_over_cap,
+            calcmine_core::pipeline::MAX_ITEMS_PER_REPORT,
+            counts.over_cap,
+            counts.over_cap_ids.join(", ")
+        ));
     }
     let errors = report_stats(
         &stats,

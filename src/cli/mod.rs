@@ -72,7 +72,7 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("calcmine: {e}");
+            args::warn(e);
             ExitCode::from(2)
         }
     }

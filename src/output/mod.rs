@@ -8,12 +8,14 @@
 //! - [`frame`]: Polars frames built from the schema; [`summary`]: `summary.csv`.
 //! - [`table`]: a Parquet or CSV table written in row groups.
 //! - [`atomic`]: files that appear under their name only when complete.
+//! - [`outdir`]: `mine`'s set of files, committed as one, one run at a time.
 //! - [`target`]: a table's format and compression, from `--format` or the file's name.
 //! - [`omop`]: OMOP CDM NOTE_NLP rows (ids, snippets, modifiers, concept maps).
 
 pub mod atomic;
 pub mod frame;
 pub mod omop;
+pub mod outdir;
 pub mod reasons;
 pub mod schema;
 pub mod summary;

@@ -16,6 +16,15 @@ pub struct RowFormat {
     format: Format,
     /// JSON lines: each column's key, quoted once.
     keys: Vec<String>,
+    /// `--csv-safe`: text cells that a spreadsheet would read as a formula get a `'` first.
+    csv_safe: bool,
+}
+
+/// True for a cell a spreadsheet (Excel, LibreOffice, Google Sheets) would run as a formula
+/// when the file is opened: it starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// (OWASP's list for CSV injection). Report text can start so ("- calcified granuloma").
+fn formula_like(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 impl RowFormat {
@@ -32,39 +41,66 @@ impl RowFormat {
                 .collect(),
             _ => Vec::new(),
         };
-        RowFormat { format, keys }
+        RowFormat {
+            format,
+            keys,
+            csv_safe: false,
+        }
+    }
+
+    /// Prefix formula-like text cells with `'` (`--csv-safe`; TSV and CSV only): the
+    /// spreadsheet shows the text and runs nothing. Off by default: the files are data, and a
+    /// program reading them must get the text as written.
+    pub fn csv_safe(mut self, on: bool) -> RowFormat {
+        self.csv_safe = on && self.format != Format::Jsonl;
+        self
     }
 
     /// Append one row, line break included, to `out`.
     pub fn push_row(&self, out: &mut String, values: &[Val<'_>]) {
         for (i, v) in values.iter().enumerate() {
-            match self.format {
-                Format::Tsv => {
-                    if i > 0 {
-                        out.push('\t');
-                    }
-                    tsv_value(out, v);
-                }
-                Format::Csv | Format::NoteNlp | Format::Parquet => {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    let mut s = String::new();
-                    tsv_plain(&mut s, v);
-                    out.push_str(&csv_field(&s));
-                }
-                Format::Jsonl => {
-                    out.push(if i == 0 { '{' } else { ',' });
-                    out.push_str(self.keys.get(i).map_or("\"\"", |k| k.as_str()));
-                    out.push(':');
-                    json_value(out, v);
+            let text_cell = matches!(v, Val::Str(_) | Val::Owned(_) | Val::List(_));
+            if self.csv_safe && text_cell {
+                let mut s = String::new();
+                tsv_plain(&mut s, v);
+                if formula_like(&s) {
+                    let safe = Val::Owned(format!("'{s}"));
+                    self.push_cell(out, i, &safe);
+                    continue;
                 }
             }
+            self.push_cell(out, i, v);
         }
         if self.format == Format::Jsonl {
             out.push('}');
         }
         out.push('\n');
+    }
+
+    /// Append cell `i` of a row (with the separator before it).
+    fn push_cell(&self, out: &mut String, i: usize, v: &Val<'_>) {
+        match self.format {
+            Format::Tsv => {
+                if i > 0 {
+                    out.push('\t');
+                }
+                tsv_value(out, v);
+            }
+            Format::Csv | Format::NoteNlp | Format::Parquet => {
+                if i > 0 {
+                    out.push(',');
+                }
+                let mut s = String::new();
+                tsv_plain(&mut s, v);
+                out.push_str(&csv_field(&s));
+            }
+            Format::Jsonl => {
+                out.push(if i == 0 { '{' } else { ',' });
+                out.push_str(self.keys.get(i).map_or("\"\"", |k| k.as_str()));
+                out.push(':');
+                json_value(out, v);
+            }
+        }
     }
 }
 
@@ -104,6 +140,12 @@ impl TableWriter {
     /// [`TableWriter::write_rows`].
     pub fn row_format(&self) -> &RowFormat {
         &self.rows
+    }
+
+    /// See [`RowFormat::csv_safe`].
+    pub fn csv_safe(mut self, on: bool) -> TableWriter {
+        self.rows = self.rows.csv_safe(on);
+        self
     }
 
     /// Write rows formatted with [`TableWriter::row_format`].

@@ -26,6 +26,7 @@ pub mod model;
 pub mod pipeline;
 pub mod recommend;
 pub mod run;
+pub mod sanitize;
 pub mod section;
 pub mod sentence;
 pub mod stats;

@@ -142,6 +142,9 @@ pub struct Prefilter {
 #[derive(Debug, Clone, Copy)]
 struct Pattern {
     gate: bool,
+    /// The word was cut to its first [`SCREEN_WORD_BYTES`]: it matches at a word start, and
+    /// its end is not checked (the screen may pass more, never fewer).
+    cut: bool,
     /// In the spaced automaton: bytes from the match start to the word's first byte, plus one
     /// (the copy's leading space).
     lead: u8,
@@ -256,15 +259,32 @@ fn spaced_byte(b: u8) -> u8 {
     }
 }
 
-/// The longest word of every spelling of `terms`, lowercase, each once.
-fn longest_words<'a>(terms: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
+/// The longest a screen word is kept: longer words (no real term has one) are cut to their
+/// first bytes, which occur wherever the whole word does. Building the screen's automaton (a
+/// full DFA) takes time quadratic in a pattern's length: one `--targets` term of 10,000 letters
+/// took 12.9 s, of 100,000 over a minute; cut, it takes milliseconds.
+pub const SCREEN_WORD_BYTES: usize = 64;
+
+/// The longest word of every spelling of `terms`, lowercase, each once, in first-seen order;
+/// with whether it was cut to [`SCREEN_WORD_BYTES`]. Linear in the terms (a set, not a search
+/// of the list: 100,000 user terms took 26 s, three quarters of it here).
+fn longest_words<'a>(terms: impl IntoIterator<Item = &'a str>) -> Vec<(String, bool)> {
+    let mut words: Vec<(String, bool)> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for t in terms {
         for v in term_variants(t) {
             if let Some(w) = v.split(' ').max_by_key(|w| w.len()) {
-                let w = w.to_ascii_lowercase();
-                if !w.is_empty() && !words.contains(&w) {
-                    words.push(w);
+                let mut w = w.to_ascii_lowercase();
+                let cut = w.len() > SCREEN_WORD_BYTES;
+                if cut {
+                    let mut end = SCREEN_WORD_BYTES;
+                    while !w.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    w.truncate(end);
+                }
+                if !w.is_empty() && seen.insert(w.clone()) {
+                    words.push((w, cut));
                 }
             }
         }
@@ -289,9 +309,9 @@ impl Prefilter {
                 .map(|c| if c < 0x80 { spaced_byte(c) } else { c })
                 .collect()
         };
-        for w in &anchors {
+        for (w, cut) in &anchors {
             // A word that begins (ends) with a word byte follows (precedes) a non-word byte or
-            // the text's edge: a space in the spaced copy.
+            // the text's edge: a space in the spaced copy (not after a word cut short).
             let b = w.as_bytes();
             let starts = is_word_byte(b[0]);
             let mut p = Vec::with_capacity(b.len() + 2);
@@ -299,21 +319,23 @@ impl Prefilter {
                 p.push(b' ');
             }
             p.extend(spell(w));
-            if is_word_byte(b[b.len() - 1]) {
+            if is_word_byte(b[b.len() - 1]) && !cut {
                 p.push(b' ');
             }
             spaced.push(p);
             plain.push(b.to_vec());
             info.push(Pattern {
                 gate: false,
+                cut: *cut,
                 lead: starts as u8,
             });
         }
-        for w in &gate {
+        for (w, _) in &gate {
             spaced.push(spell(w));
             plain.push(w.as_bytes().to_vec());
             info.push(Pattern {
                 gate: true,
+                cut: false,
                 lead: 0,
             });
         }
@@ -446,9 +468,12 @@ impl Prefilter {
             })
             .collect();
         for m in plain.find_overlapping_iter(&folded[..]) {
-            if self.info[m.pattern().as_usize()].gate {
+            let pat = self.info[m.pattern().as_usize()];
+            // (the end of a word cut short is not its end: only its start is checked)
+            let end = if pat.cut { bytes.len() } else { m.end() };
+            if pat.gate {
                 out.gate = true;
-            } else if at_word_boundaries(bytes, m.start(), m.end()) {
+            } else if at_word_boundaries(bytes, m.start(), end) {
                 out.anchors.push(m.start());
             }
         }

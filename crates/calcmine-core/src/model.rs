@@ -355,6 +355,11 @@ pub struct ReportResult {
     pub birads: Option<String>,
     /// The total coronary artery calcium (Agatston) score, when stated.
     pub coronary_calcium_score: Option<f64>,
+    /// Mentions, labs, conditions and recommendations left out past the cap of one report
+    /// (`pipeline::MAX_ITEMS_PER_REPORT`): a bound on memory. Not an output column; counted in
+    /// `run.json` and on stderr.
+    #[serde(skip)]
+    pub over_cap: u32,
 }
 
 impl ReportResult {

@@ -117,9 +117,13 @@ struct Filling<T> {
 }
 
 impl<T> Filling<T> {
+    /// Room for this many items is made ahead at most: a batch size far past any use
+    /// (`--batch 99999999999999`) aborted the process on allocation.
+    const RESERVE: usize = 1 << 16;
+
     fn new(max: usize, max_bytes: usize) -> Filling<T> {
         Filling {
-            items: Vec::with_capacity(max),
+            items: Vec::with_capacity(max.min(Self::RESERVE)),
             bytes: 0,
             max,
             max_bytes,
@@ -135,7 +139,10 @@ impl<T> Filling<T> {
 
     fn take(&mut self) -> Vec<T> {
         self.bytes = 0;
-        std::mem::replace(&mut self.items, Vec::with_capacity(self.max))
+        std::mem::replace(
+            &mut self.items,
+            Vec::with_capacity(self.max.min(Self::RESERVE)),
+        )
     }
 }
 
@@ -262,7 +269,7 @@ pub fn run_source<T: Send>(
     sink: &mut dyn FnMut(T, u64) -> Flow,
 ) {
     let bytes_read = || counter.load(std::sync::atomic::Ordering::Relaxed);
-    let threads = opts.threads.max(1);
+    let threads = opts.threads.clamp(1, 1024);
     let batch_size = opts.batch.max(1);
     let shard = opts.shard;
     if threads == 1 {
@@ -313,7 +320,9 @@ pub fn run_source<T: Send>(
     // batches go with their number and the bytes read when they were closed
     let (batch_tx, batch_rx) = sync_channel::<(u64, u64, Vec<Report>)>(threads * 2);
     let batch_rx = Arc::new(std::sync::Mutex::new(batch_rx));
-    let (res_tx, res_rx) = sync_channel::<(u64, u64, std::thread::Result<T>)>(in_flight);
+    let (res_tx, res_rx) = sync_channel::<(u64, u64, usize, std::thread::Result<T>)>(in_flight);
+    let budget = Budget::default();
+    let budget = &budget;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::scope(|scope| {
         let reader_stop = stop.clone();
@@ -371,27 +380,45 @@ pub fn run_source<T: Send>(
                 let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut reports = reports;
                     let results = engine.process_batch_taking(&mut reports);
-                    map(results, reports)
+                    let weight = weight(&results);
+                    (map(results, reports), weight)
                 }));
+                let (out, weight) = match out {
+                    Ok((t, w)) => (Ok(t), w),
+                    Err(panic) => (Err(panic), 0),
+                };
                 let failed = out.is_err();
-                if tx.send((seq, at, out)).is_err() || failed {
+                if !failed {
+                    budget.take(seq, weight);
+                }
+                if tx.send((seq, at, weight, out)).is_err() || failed {
                     break;
                 }
             });
         }
         drop(res_tx);
-        let mut pending: BTreeMap<u64, (u64, T)> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, (u64, usize, T)> = BTreeMap::new();
         let mut next = 0u64;
         let mut permits = Some(permit_tx);
-        for (seq, at, out) in res_rx.iter() {
+        // however the sink's loop ends (a panic too), no worker is left waiting for budget
+        let _release = ReleaseOnDrop(budget);
+        for (seq, at, weight, out) in res_rx.iter() {
             // re-raised here, the panic drops the permits and channels on its way out, so the
             // reader and the other workers stop, and the scope then passes it on
-            let out = out.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            pending.insert(seq, (at, out));
-            while let Some((at, out)) = pending.remove(&next) {
+            let out = out.unwrap_or_else(|panic| {
+                budget.abort();
+                std::panic::resume_unwind(panic)
+            });
+            pending.insert(seq, (at, weight, out));
+            while let Some((at, weight, out)) = pending.remove(&next) {
                 next += 1;
-                let Some(tx) = &permits else { continue };
-                if sink(out, at).is_break() {
+                let Some(tx) = &permits else {
+                    budget.give(weight, next);
+                    continue;
+                };
+                let flow = sink(out, at);
+                budget.give(weight, next);
+                if flow.is_break() {
                     stop.store(true, std::sync::atomic::Ordering::Relaxed);
                     // no more permits: a reader waiting for one stops
                     permits = None;
@@ -404,13 +431,79 @@ pub fn run_source<T: Send>(
         let local = reader
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        stats.reports += local.reports;
-        stats.failed += local.failed;
-        stats.invalid_utf8 += local.invalid_utf8;
-        stats.bytes += local.bytes;
-        stats.null_texts += local.null_texts;
-        stats.errors.extend(local.errors);
+        stats.merge(local);
     });
+}
+
+/// The bytes the results of finished batches may hold while they wait for the sink (written
+/// in input order, a batch waits for every earlier one). Batches in flight are bounded in
+/// number, but not what their results hold: a batch of 2 MiB of `calcified;calcified;…` gave
+/// 200,000 mentions, each with its sentence, and 18 such batches waited for a slow one
+/// (3.6 GB in `mine -j2`). A worker whose results would take the waiting results past this
+/// waits to hand them on, unless its batch is the one the sink needs next (so the run always
+/// goes on). Memory is then at most this, plus the batches being processed (one per thread),
+/// plus those queued for the workers.
+pub const WAITING_BYTES: usize = 256 << 20;
+
+/// About the bytes a batch's results hold (each mention with its text and sentence, and the
+/// fields around them), for [`WAITING_BYTES`].
+fn weight(results: &[ReportResult]) -> usize {
+    results
+        .iter()
+        .map(|r| {
+            let mentions: usize = r
+                .mentions
+                .iter()
+                .map(|m| 1024 + m.text.len() + m.sentence.len())
+                .sum();
+            512 + r.report_id.len() + mentions
+        })
+        .sum()
+}
+
+/// The results waiting for the sink, in bytes ([`weight`]), and the batch the sink needs next.
+#[derive(Default)]
+struct Budget {
+    state: std::sync::Mutex<(usize, u64, bool)>,
+    freed: std::sync::Condvar,
+}
+
+impl Budget {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, u64, bool)> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wait until `weight` more bytes fit, or batch `seq` is the one needed next, or nothing
+    /// waits, or the run is over; then count them.
+    fn take(&self, seq: u64, weight: usize) {
+        let mut s = self.lock();
+        while !s.2 && s.0 > 0 && seq != s.1 && s.0 + weight > WAITING_BYTES {
+            s = self.freed.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        s.0 += weight;
+    }
+
+    /// A batch of `weight` bytes was handed to the sink; `next` is needed now.
+    fn give(&self, weight: usize, next: u64) {
+        let mut s = self.lock();
+        s.0 = s.0.saturating_sub(weight);
+        s.1 = next;
+        self.freed.notify_all();
+    }
+
+    /// The run is over (or failed): no one waits any more.
+    fn abort(&self) {
+        self.lock().2 = true;
+        self.freed.notify_all();
+    }
+}
+
+struct ReleaseOnDrop<'a>(&'a Budget);
+
+impl Drop for ReleaseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The parse-only floor: read and split the inputs into reports exactly as [`run`] does, and
@@ -533,6 +626,29 @@ mod tests {
             panicked,
             "the panic was swallowed: the tables would be short"
         );
+    }
+
+    #[test]
+    fn finished_results_wait_for_room_unless_theirs_is_the_batch_needed_next() {
+        let budget = Budget::default();
+        // the batch the sink needs next goes on however much waits
+        budget.take(0, WAITING_BYTES);
+        budget.take(0, 1 << 20);
+        std::thread::scope(|s| {
+            let later = s.spawn(|| budget.take(2, 10));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            assert!(!later.is_finished(), "batch 2 went past a full budget");
+            // batch 0 is written: room again, and batch 1 is needed next
+            budget.give(WAITING_BYTES + (1 << 20), 1);
+            later.join().unwrap();
+        });
+        // the end of the run frees every waiting worker
+        budget.take(1, WAITING_BYTES);
+        std::thread::scope(|s| {
+            let stuck = s.spawn(|| budget.take(8, WAITING_BYTES));
+            budget.abort();
+            stuck.join().unwrap();
+        });
     }
 
     #[test]

@@ -278,13 +278,20 @@ pub fn term_variants(term: &str) -> Vec<String> {
     v
 }
 
+/// The longest word whose misspellings are derived (the longest English words in reports,
+/// `pseudohypoparathyroidism`, have 24 letters).
+pub const MAX_TYPO_WORD: usize = 40;
+
 /// The misspellings of a single lower-case ASCII word of at least `min` letters that are one
 /// edit from it: one letter left out, or two neighbouring letters swapped. The two commonest
 /// slips of typed reports ("calcifcation", "calcfication", "calcifiaction"); a letter typed in
 /// addition or instead of another would need a fuzzy search of every word, not a list.
+///
+/// Only words of at most [`MAX_TYPO_WORD`] letters: the variants of a word of `n` letters hold
+/// `n²` bytes, and a 10,000-letter word in a lexicon would take gigabytes and hours.
 pub fn one_letter_typos(word: &str, min: usize) -> Vec<String> {
     let b = word.as_bytes();
-    if b.len() < min || !b.iter().all(u8::is_ascii_lowercase) {
+    if b.len() < min || b.len() > MAX_TYPO_WORD || !b.iter().all(u8::is_ascii_lowercase) {
         return Vec::new();
     }
     let mut out: Vec<String> = Vec::new();

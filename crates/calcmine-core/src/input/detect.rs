@@ -116,6 +116,17 @@ pub(super) fn stem(path: &Path) -> String {
     }
 }
 
+/// The id of a record of a table that has no id column (or a record without an id): its
+/// file's stem and its record number (`notes:12`), as lines of a `.txt` are numbered, so that
+/// two files' reports do not share ids; from stdin, the number alone.
+pub(super) fn record_id(file: &str, n: u64) -> String {
+    if file == "<stdin>" {
+        n.to_string()
+    } else {
+        format!("{}:{n}", stem(Path::new(file)))
+    }
+}
+
 pub(super) const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// An I/O error in the middle of an input (a truncated `.gz`): where it happened and how many

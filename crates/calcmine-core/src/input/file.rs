@@ -13,6 +13,7 @@ use super::detect::*;
 use super::jsonl::*;
 use super::options::*;
 use super::table::*;
+use super::utf16::*;
 
 pub(super) fn read_file(
     path: &Path,
@@ -31,11 +32,22 @@ pub(super) fn read_file(
     }
     let mut reader = open(path, counter)?;
     // A UTF-8 byte-order mark is an encoding marker, not text: it would hide a header on the
-    // first line ("\u{feff}FINDINGS:") and break the first JSON line.
-    match reader.fill_buf() {
-        Ok(b) if b.starts_with(BOM) => reader.consume(BOM.len()),
-        Ok(_) => {}
+    // first line ("\u{feff}FINDINGS:") and break the first JSON line. A UTF-16 one says the
+    // file is UTF-16: decoded to UTF-8 as it is read (offsets index the UTF-8 text).
+    let utf16 = match reader.fill_buf() {
+        Ok(b) if b.starts_with(BOM) => {
+            reader.consume(BOM.len());
+            None
+        }
+        Ok(b) => utf16_bom(b),
         Err(e) => return Err(read_error(&file, 1, 0, e)),
+    };
+    if let Some(big_endian) = utf16 {
+        reader.consume(2);
+        reader = Box::new(io::BufReader::with_capacity(
+            READ_BUFFER,
+            Utf16Reader::new(reader, big_endian),
+        ));
     }
     match fmt {
         InputFormat::Txt => {

@@ -99,11 +99,14 @@ fn strings(col: &Column, bad: &mut usize) -> PolarsResult<Vec<Option<String>>> {
 }
 
 /// Each row of `df` as a report, in order; `n` is the number of rows before it (numbers the
-/// reports and names those without an id), `cap` the record cap
+/// reports and names those without an id: `notes:12` for row 12 of a file `notes.parquet`, so
+/// two files cannot collide; `12` for a table in memory, `file` `None`), `cap` the record cap
 /// ([`InputOptions::record_cap`]). Errors of Polars are given to `polars_error`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn frame_reports(
     df: &DataFrame,
     cols: &FrameColumns,
+    file: Option<&str>,
     n: &mut u64,
     cap: Option<usize>,
     stats: &mut ReadStats,
@@ -136,7 +139,10 @@ pub(super) fn frame_reports(
         let id = ids
             .as_mut()
             .and_then(|it| it.next().flatten())
-            .unwrap_or_else(|| n.to_string());
+            .unwrap_or_else(|| match file {
+                Some(f) => super::detect::record_id(f, *n),
+                None => n.to_string(),
+            });
         let exam = exams.as_mut().and_then(|it| it.next().flatten());
         let mut null = false;
         let mut fields: Vec<(Arc<str>, String)> = Vec::with_capacity(texts.len());
@@ -208,7 +214,8 @@ pub fn read_frames(
             let len = SLICE_ROWS.min(df.height() - done);
             let slice = df.slice(done as i64, len);
             done += len;
-            if frame_reports(&slice, cols, &mut n, cap, stats, &polars_error, &mut emit)?.is_break()
+            if frame_reports(&slice, cols, None, &mut n, cap, stats, &polars_error, &mut emit)?
+                .is_break()
             {
                 return Ok(Flow::Break(()));
             }

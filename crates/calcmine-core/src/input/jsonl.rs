@@ -19,6 +19,31 @@ pub(super) fn json_text(v: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// Why a line is not a JSON object, by kind and position, never quoting the line: serde's
+/// message for a value of the wrong type quotes it (`invalid type: string "…"`), and a line
+/// that is a bare string is report text, which `--no-text` keeps out of every output (the
+/// `error` column, run.json, stderr). Its other messages name only the grammar ("expected `,`
+/// or `}` at line 1 column 31").
+fn json_error(line: &str, e: &serde_json::Error) -> String {
+    use serde_json::Value;
+    if e.classify() != serde_json::error::Category::Data {
+        return format!("malformed JSON line: {e}");
+    }
+    let kind = match serde_json::from_str::<Value>(line) {
+        Ok(Value::String(_)) => "a string",
+        Ok(Value::Array(_)) => "an array",
+        Ok(Value::Number(_)) => "a number",
+        Ok(Value::Bool(_)) => "a boolean",
+        Ok(Value::Null) => "null",
+        _ => "a value",
+    };
+    format!(
+        "malformed JSON line: {kind}, not an object (line {} column {})",
+        e.line(),
+        e.column()
+    )
+}
+
 pub(super) fn read_jsonl(
     mut reader: Box<dyn BufRead + Send>,
     file: &str,
@@ -63,7 +88,7 @@ pub(super) fn read_jsonl(
                 line,
                 record: n,
                 invalid_utf8: bad,
-                error: Some(format!("malformed JSON line: {e}")),
+                error: Some(json_error(&s, &e)),
                 ..Default::default()
             },
             Ok(obj) => {
@@ -80,7 +105,7 @@ pub(super) fn read_jsonl(
                         .iter()
                         .find_map(|c| get(c).and_then(json_text)),
                 }
-                .unwrap_or_else(|| n.to_string());
+                .unwrap_or_else(|| record_id(file, n));
                 let names: Vec<String> = if opts.text_cols.is_empty() {
                     DEFAULT_TEXT_COLS
                         .iter()

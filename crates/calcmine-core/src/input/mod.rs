@@ -19,6 +19,8 @@ mod parquet;
 mod table;
 #[cfg(test)]
 mod tests;
+mod utf16;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -30,14 +32,18 @@ pub use detect::{open, Counting};
 pub use frame::{read_frames, FrameColumns};
 pub use options::*;
 
-use detect::Compression;
 use file::read_file;
 
-/// The files an input path stands for: itself, or for a directory every `.txt` (and
-/// `.txt.gz`, `.txt.zst`) below it, or every `.parquet` part file below it (as Spark and DuckDB
-/// write a table: names starting with `.` or `_`, such as `_SUCCESS` and `_temporary/`, are
-/// not parts), sorted by path.
+/// The files an input path stands for: itself (whatever it is: a path named on the command
+/// line is read, as `cat` would), or for a directory the files below it (see `walk`), without
+/// following symbolic links.
 pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
+    expand_with(path, false, &mut Skipped::default())
+}
+
+/// [`expand`], following symbolic links below a directory when `follow` is set (loops are
+/// detected), and counting the entries left out in `skipped`.
+pub fn expand_with(path: &Path, follow: bool, skipped: &mut Skipped) -> Result<Vec<PathBuf>> {
     if path.as_os_str() == "-" {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -45,45 +51,7 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let (mut txt, mut parts) = (Vec::new(), Vec::new());
-    // (directory, whether a name on the way to it starts with `.` or `_`)
-    let mut stack = vec![(path.to_path_buf(), false)];
-    while let Some((dir, hidden)) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
-            let p = entry.path();
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default();
-            let hidden = hidden || name.starts_with('.') || name.starts_with('_');
-            if p.is_dir() {
-                stack.push((p, hidden));
-            } else if Compression::of(&name).1.ends_with(".txt") {
-                txt.push(p);
-            } else if name.ends_with(".parquet") && !hidden {
-                parts.push(p);
-            }
-        }
-    }
-    let mut out = match (txt.is_empty(), parts.is_empty()) {
-        (true, true) => {
-            return Err(Error::Usage(format!(
-                "{}: no .txt, .txt.gz, .txt.zst or .parquet files in this directory (other tables must be named one by one)",
-                path.display()
-            )))
-        }
-        (false, false) => {
-            return Err(Error::Usage(format!(
-                "{}: this directory holds both .txt reports and .parquet files; name the ones to read",
-                path.display()
-            )))
-        }
-        (true, false) => parts,
-        (false, true) => txt,
-    };
-    out.sort();
-    Ok(out)
+    walk::walk(path, follow, skipped)
 }
 
 /// Total size in bytes of the input files (for progress), when known.
@@ -113,8 +81,13 @@ pub fn read_reports(
     } else {
         inputs
     };
-    for input in inputs {
-        let files = match expand(input) {
+    let mut ids = SeenIds::default();
+    let mut f = |r: Report| {
+        ids.see(&r.id);
+        f(r)
+    };
+    'inputs: for input in inputs {
+        let files = match expand_with(input, opts.follow, &mut stats.skipped) {
             Ok(v) => v,
             Err(e) => {
                 stats.errors.push(e.to_string());
@@ -122,10 +95,44 @@ pub fn read_reports(
             }
         };
         for path in files {
-            match read_file(&path, opts, stats, counter, f) {
-                Ok(Flow::Break(())) => return,
+            match read_file(&path, opts, stats, counter, &mut f) {
+                Ok(Flow::Break(())) => break 'inputs,
                 Ok(Flow::Continue(())) => {}
                 Err(e) => stats.errors.push(e.to_string()),
+            }
+        }
+    }
+    stats.duplicate_ids += ids.duplicates;
+    stats.duplicate_examples.extend(ids.examples);
+}
+
+/// Report ids seen so far, to find the ones that occur more than once: their mentions would
+/// share keys (`report_id`, `mention_id`), and a join on the id would mix two reports. Kept as
+/// 64-bit hashes (about 16 bytes a report, for the first [`SeenIds::MAX`] reports; past them
+/// ids are no longer checked), so memory stays small whatever the ids' length.
+#[derive(Default)]
+struct SeenIds {
+    hashes: std::collections::HashSet<u64>,
+    duplicates: u64,
+    /// The first few ids seen twice, to name in a warning.
+    examples: Vec<String>,
+}
+
+impl SeenIds {
+    const MAX: usize = 1 << 24;
+    const EXAMPLES: usize = 5;
+
+    fn see(&mut self, id: &str) {
+        if self.hashes.len() >= Self::MAX {
+            return;
+        }
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        id.hash(&mut h);
+        if !self.hashes.insert(h.finish()) {
+            self.duplicates += 1;
+            if self.examples.len() < Self::EXAMPLES && !self.examples.iter().any(|e| e == id) {
+                self.examples.push(id.to_string());
             }
         }
     }

@@ -50,6 +50,9 @@ pub struct InputOptions {
     /// Reports longer than this many bytes are not analysed: they come out as failed, with an
     /// `error` that says why, like a malformed record. `None`: no limit.
     pub max_report_bytes: Option<usize>,
+    /// Follow symbolic links below a directory input (`--follow`; loops are detected and
+    /// skipped). Off by default, as in ripgrep: a link may lead out of the tree, or back into it.
+    pub follow: bool,
 }
 
 impl InputOptions {
@@ -72,6 +75,7 @@ impl Default for InputOptions {
             exam_col: None,
             format: None,
             max_report_bytes: Some(DEFAULT_MAX_REPORT_BYTES),
+            follow: false,
         }
     }
 }
@@ -112,6 +116,46 @@ pub struct ReadStats {
     /// Rows whose text was null (Parquet): read as reports with an empty text.
     pub null_texts: u64,
     pub errors: Vec<String>,
+    /// Entries of directory inputs left out (links, special files, loops).
+    pub skipped: Skipped,
+    /// Reports whose id an earlier report of the run had (each repeat counts once).
+    pub duplicate_ids: u64,
+    /// The first few ids that occurred more than once, to name in a warning.
+    pub duplicate_examples: Vec<String>,
+}
+
+impl ReadStats {
+    /// Add the counts of another reader (the reader thread's, in `run`).
+    pub fn merge(&mut self, o: ReadStats) {
+        self.reports += o.reports;
+        self.failed += o.failed;
+        self.invalid_utf8 += o.invalid_utf8;
+        self.bytes += o.bytes;
+        self.null_texts += o.null_texts;
+        self.errors.extend(o.errors);
+        self.skipped.symlinks += o.skipped.symlinks;
+        self.skipped.special += o.skipped.special;
+        self.skipped.loops += o.skipped.loops;
+        self.duplicate_ids += o.duplicate_ids;
+        self.duplicate_examples.extend(o.duplicate_examples);
+    }
+}
+
+/// Entries below a directory input that were not read, by why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Symbolic links not followed (no `--follow`), or leading nowhere.
+    pub symlinks: u64,
+    /// FIFOs, sockets and devices: only regular files are read.
+    pub special: u64,
+    /// Links (with `--follow`) back to a directory above them.
+    pub loops: u64,
+}
+
+impl Skipped {
+    pub fn total(&self) -> u64 {
+        self.symlinks + self.special + self.loops
+    }
 }
 
 /// What to do after a report: go on, or stop reading (a closed pipe downstream).

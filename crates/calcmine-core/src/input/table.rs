@@ -342,7 +342,7 @@ pub(super) fn read_table(
                         bad += k;
                         s
                     }
-                    None => n.to_string(),
+                    None => record_id(file, n),
                 };
                 let exam = exam_col
                     .and_then(|i| record.get(i))

@@ -521,10 +521,11 @@ impl Lexicon {
         let min = self.typo_min_letters;
         for t in self.targets.iter_mut().filter(|t| t.process.is_some()) {
             let mut typos: Vec<String> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for term in &t.terms {
                 let word = crate::text::normalize_phrase(term);
                 for v in crate::text::one_letter_typos(&word, min) {
-                    if !taken.contains(&v) && !typos.contains(&v) {
+                    if !taken.contains(&v) && seen.insert(v.clone()) {
                         typos.push(v);
                     }
                 }

@@ -55,6 +55,29 @@ pub struct Engine {
     /// Stop after the first stage: every report is screened, none is analysed (see
     /// [`Engine::screen_only`]).
     screen_only: bool,
+    /// Items of each per-report list (mentions, labs, conditions, recommendations) kept at
+    /// most (see [`MAX_ITEMS_PER_REPORT`]).
+    max_items: usize,
+}
+
+/// The most mentions (and labs, conditions, recommendations) one report keeps; the rest are
+/// counted in `ReportResult::over_cap`, reported on stderr and in `run.json`. Every mention
+/// holds its sentence (up to 4 KiB), so without a cap memory grew with the mentions of a
+/// report, not its size: 8 reports of 1 MB `calcified;calcified;…` took 5.6 GB in `mine -j2`.
+/// A long real report has tens of mentions; a thousand is a report that is no longer one.
+pub const MAX_ITEMS_PER_REPORT: usize = 1000;
+
+/// The most mentions one sentence keeps (the rest counted with [`MAX_ITEMS_PER_REPORT`]'s).
+/// Each mention copies its sentence (up to 4 KiB): a 4 KiB run of `calcified;` made 400
+/// copies of itself, 1.6 MB of output from 4 KB of input. The most in a sentence of the
+/// corpora is 5.
+pub const MAX_MENTIONS_PER_SENTENCE: usize = 32;
+
+/// Append `items` to `list` up to `cap` items; count the rest in `over`.
+fn push_capped<T>(list: &mut Vec<T>, items: Vec<T>, cap: usize, over: &mut u32) {
+    let room = cap.saturating_sub(list.len());
+    *over = over.saturating_add(items.len().saturating_sub(room) as u32);
+    list.extend(items.into_iter().take(room));
 }
 
 impl Engine {
@@ -111,6 +134,7 @@ impl Engine {
             linker,
             labs: std::sync::OnceLock::new(),
             screen_only: false,
+            max_items: MAX_ITEMS_PER_REPORT,
             phrases,
             lexicon,
         }
@@ -199,6 +223,13 @@ impl Engine {
     /// `scripts/bench`).
     pub fn screen_only(mut self, on: bool) -> Engine {
         self.screen_only = on;
+        self
+    }
+
+    /// Keep at most `n` mentions (and labs, conditions, recommendations) per report (default
+    /// [`MAX_ITEMS_PER_REPORT`]; at least 1).
+    pub fn max_items_per_report(mut self, n: usize) -> Engine {
+        self.max_items = n.max(1);
         self
     }
 
@@ -505,15 +536,21 @@ impl Engine {
                 &self.joiners,
                 &self.lexicon.same_finding_words,
             );
-            r.mentions.extend(ms);
-            r.conditions.extend(self.sentence_conditions(report, s));
+            let cap = self.max_items;
+            let mut ms = ms;
+            let more = ms.len().saturating_sub(MAX_MENTIONS_PER_SENTENCE);
+            r.over_cap = r.over_cap.saturating_add(more as u32);
+            ms.truncate(MAX_MENTIONS_PER_SENTENCE);
+            push_capped(&mut r.mentions, ms, cap, &mut r.over_cap);
+            let conditions = self.sentence_conditions(report, s);
+            push_capped(&mut r.conditions, conditions, cap, &mut r.over_cap);
             if s.hits.iter().any(|h| matches!(h.key, Key::Lab(_))) {
                 let labs = self.labs.get_or_init(|| LabReader::new(&self.lexicon.labs));
-                let mut found = labs.read(&report.text[s.start..s.end]);
-                for l in &mut found {
+                let mut read = labs.read(&report.text[s.start..s.end]);
+                for l in &mut read {
                     l.sentence_index = s.index;
                 }
-                r.labs.extend(found);
+                push_capped(&mut r.labs, read, cap, &mut r.over_cap);
             }
             places.push(crate::taxonomy::sentence_places(&self.lexicon, s));
         }
@@ -561,7 +598,13 @@ impl Engine {
             m.counts = m.decide_counts();
         }
         if self.recommend {
-            r.recommendations = self.recommender.find(report, &sentences);
+            let found = self.recommender.find(report, &sentences);
+            push_capped(
+                &mut r.recommendations,
+                found,
+                self.max_items,
+                &mut r.over_cap,
+            );
         }
         crate::workup::flag(&self.lexicon, &mut r);
         r
