@@ -125,6 +125,8 @@ impl PyEngine {
             format: None,
             // 0 is no limit, as on the command line
             max_report_bytes: max_report_bytes.filter(|&n| n > 0),
+            // a table in memory: no directory to walk
+            follow: false,
         };
         let incoming = arrow::open(data)?;
         let cols =

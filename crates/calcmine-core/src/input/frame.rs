@@ -214,8 +214,17 @@ pub fn read_frames(
             let len = SLICE_ROWS.min(df.height() - done);
             let slice = df.slice(done as i64, len);
             done += len;
-            if frame_reports(&slice, cols, None, &mut n, cap, stats, &polars_error, &mut emit)?
-                .is_break()
+            if frame_reports(
+                &slice,
+                cols,
+                None,
+                &mut n,
+                cap,
+                stats,
+                &polars_error,
+                &mut emit,
+            )?
+            .is_break()
             {
                 return Ok(Flow::Break(()));
             }

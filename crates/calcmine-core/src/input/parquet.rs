@@ -101,8 +101,17 @@ pub(super) fn read_parquet(
             counted += at - compressed * done as u64 / rows as u64;
             done += len;
             let polars_error = |e| polars_error(file, e);
-            if frame_reports(&df, &cols, Some(file), &mut n, cap, stats, &polars_error, emit)?
-                .is_break()
+            if frame_reports(
+                &df,
+                &cols,
+                Some(file),
+                &mut n,
+                cap,
+                stats,
+                &polars_error,
+                emit,
+            )?
+            .is_break()
             {
                 return Ok(Flow::Break(()));
             }
