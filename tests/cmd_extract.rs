@@ -231,3 +231,43 @@ fn screen_only_reads_every_report_and_finds_nothing() {
         .stdout(predicate::str::contains("calcification").not())
         .stderr(contains("2 reports read").and(contains("(screen only)")));
 }
+
+#[test]
+fn repeated_report_ids_are_told_apart_by_source_and_line() {
+    // two exports that both number their reports from 1
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    write(
+        &a,
+        "report_id,text\n1,Calcified granuloma in the right upper lobe.\n",
+    );
+    write(
+        &b,
+        "report_id,text\n1,No change.\n1,Coronary artery calcification.\n",
+    );
+    let out = calcmine()
+        .args(["extract", "-q"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    let rows = rows(&out.stdout);
+    assert_eq!(rows.len(), 2);
+    let keys: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["report_id"].as_str(),
+                r["source"].as_str(),
+                r["line"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(keys[0].0, keys[1].0, "the same report id");
+    assert!(
+        keys[0].1.ends_with("a.csv") && keys[1].1.ends_with("b.csv"),
+        "{keys:?}"
+    );
+    assert_eq!(keys[1].2, "3", "the line of its record");
+}

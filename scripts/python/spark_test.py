@@ -45,7 +45,7 @@ finally:
 import pyarrow as pa  # noqa: E402
 
 # where a record was read: differs by design between a file and a piped partition
-PROVENANCE = {"reports": ("source", "line")}
+PROVENANCE = {"reports": ("source", "line"), "mentions": ("source", "line")}
 
 
 def plain_type(t):

@@ -97,6 +97,8 @@ pub enum MentionField {
     MechanismBasis,
     Triggers,
     Sentence,
+    Source,
+    Line,
 }
 
 use MentionField as M;
@@ -133,6 +135,8 @@ impl MentionField {
         M::MechanismBasis,
         M::Triggers,
         M::Sentence,
+        M::Source,
+        M::Line,
     ];
 
     /// The columns to write; `no_text` leaves out every field that carries report text.
@@ -184,12 +188,14 @@ impl MentionField {
             M::MechanismBasis => "mechanism_basis",
             M::Triggers => "triggers",
             M::Sentence => "sentence",
+            M::Source => "source",
+            M::Line => "line",
         }
     }
 
     pub fn kind(self) -> Kind {
         match self {
-            M::MentionId | M::SentenceIndex | M::Start | M::End => Kind::Int,
+            M::MentionId | M::SentenceIndex | M::Start | M::End | M::Line => Kind::Int,
             M::Negated | M::Uncertain | M::Historical | M::Hypothetical | M::Counts => Kind::Bool,
             M::Morphology | M::Triggers => Kind::List,
             M::Section
@@ -244,6 +250,8 @@ impl MentionField {
                     .collect(),
             ),
             M::Sentence => Val::Str(&m.sentence),
+            M::Source => Val::Str(&m.source),
+            M::Line => Val::Int(m.line as i64),
         }
     }
 }

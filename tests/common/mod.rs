@@ -188,3 +188,30 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame, row_group: usize) {
         .finish(df)
         .unwrap();
 }
+
+/// A TSV output without the columns that say where a report was read (`source`, `line`): the
+/// same reports read from two files give the same rows but for these.
+pub fn without_provenance(stdout: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stdout);
+    let mut lines = text.lines();
+    let Some(head) = lines.next() else {
+        return String::new();
+    };
+    let keep: Vec<bool> = head
+        .split('\t')
+        .map(|c| c != "source" && c != "line")
+        .collect();
+    let row = |l: &str| {
+        l.split('\t')
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c)
+            .collect::<Vec<_>>()
+            .join("\t")
+    };
+    std::iter::once(head)
+        .chain(lines)
+        .map(row)
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -150,6 +150,10 @@ pub struct Mention {
     #[serde(skip)]
     pub in_findings: bool,
     pub sentence: String,
+    /// Where the mention's report was read (file, and line of its record): with `report_id`,
+    /// a key that holds even when report ids repeat. Shared with the report, not copied.
+    pub source: Arc<str>,
+    pub line: u64,
     pub triggers: Vec<TriggerHit>,
     // Taxonomy coding (docs/taxonomy.md §3–6); `unspecified` / `none` when the text does not say.
     pub process: String,
@@ -204,6 +208,8 @@ impl Mention {
             counts: false,
             in_findings: true,
             sentence: String::new(),
+            source: Arc::default(),
+            line: 0,
             triggers: Vec::new(),
             process: "unspecified".into(),
             location_class: "unspecified".into(),

@@ -15,7 +15,7 @@ from conftest import ROOT
 sys.path.insert(0, os.path.join(ROOT, "scripts", "spark"))
 
 # where a record was read (the CSV file and its line; the partition's batch and its row)
-PROVENANCE = {"reports": ("source", "line")}
+PROVENANCE = {"reports": ("source", "line"), "mentions": ("source", "line")}
 
 
 def rows(df, skip):

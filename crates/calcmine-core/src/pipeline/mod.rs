@@ -596,6 +596,8 @@ impl Engine {
             byte = m.start;
             m.char_start = chars;
             m.counts = m.decide_counts();
+            m.source = r.source.clone();
+            m.line = r.line;
         }
         if self.recommend {
             let found = self.recommender.find(report, &sentences);
