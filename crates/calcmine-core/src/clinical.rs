@@ -10,6 +10,7 @@ use regex::Regex;
 use crate::lexicon::vocab::lab;
 use crate::lexicon::LabEntry;
 use crate::model::{Condition, LabValue, Status};
+use crate::text::squash_unit;
 
 /// One compiled way of reading a lab.
 #[derive(Debug, Clone)]
@@ -218,21 +219,14 @@ impl LabReader {
 
 /// The factor from a unit as written to the lab's canonical unit (`None`: not one of its units).
 fn unit_factor(lab: &LabEntry, unit: &str) -> Option<f64> {
-    let un = squash(unit);
-    if squash(&lab.unit) == un {
+    let un = squash_unit(unit);
+    if squash_unit(&lab.unit) == un {
         return Some(1.0);
     }
     lab.units
         .iter()
-        .find(|x| x.spellings.iter().any(|s| squash(s) == un))
+        .find(|x| x.spellings.iter().any(|s| squash_unit(s) == un))
         .map(|x| x.factor)
-}
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Arabic or roman numerals (CKD stage "IV").

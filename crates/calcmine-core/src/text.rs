@@ -264,6 +264,16 @@ pub fn cut(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// A unit as written, with spacing and case folded away (`mg / dL` → `mg/dl`), so the
+/// spellings of a lab's units compare whatever the spacing (the lab reader and the lexicon's
+/// check of `unitless` ranges).
+pub fn squash_unit(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// The spellings a lexicon term is compiled to: its normalized form and, when the written term
 /// has hyphens, the closed form as well (`non-calcified` → `non calcified`, `noncalcified`).
 pub fn term_variants(term: &str) -> Vec<String> {

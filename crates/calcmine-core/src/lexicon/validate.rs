@@ -469,12 +469,12 @@ fn validate_labs(labs: &[LabEntry], errors: &mut Vec<Error>) {
             }
         }
         for r in &l.unitless {
-            let un: String = r.unit.split_whitespace().collect::<String>().to_lowercase();
-            let known = l.unit.split_whitespace().collect::<String>().to_lowercase() == un
+            let un = crate::text::squash_unit(&r.unit);
+            let known = crate::text::squash_unit(&l.unit) == un
                 || l.units.iter().any(|u| {
                     u.spellings
                         .iter()
-                        .any(|s| s.split_whitespace().collect::<String>().to_lowercase() == un)
+                        .any(|s| crate::text::squash_unit(s) == un)
                 });
             if !known {
                 errors.push(err(format!(

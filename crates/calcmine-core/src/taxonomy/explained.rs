@@ -105,11 +105,7 @@ fn absorb_generic(a: &mut Mention, generic: Mention, text: &str) {
     if a.laterality == "none" {
         a.laterality = generic.laterality;
     }
-    for m in generic.morphology {
-        if !a.morphology.contains(&m) {
-            a.morphology.push(m);
-        }
-    }
+    add_morphology(a, generic.morphology);
     a.start = a.start.min(generic.start);
     a.end = a.end.max(generic.end);
     a.text = text[a.start..a.end].to_string();
@@ -146,12 +142,17 @@ fn absorb(a: &mut Mention, b: Mention, text: &str) {
         a.location_class = b.location_class;
         a.compartment = b.compartment;
     }
-    for m in b.morphology {
+    add_morphology(a, b.morphology);
+    a.end = b.end;
+    a.text = text[a.start..a.end].to_string();
+    a.value = a.value.or(b.value);
+}
+
+/// The morphology of the other mention of a finding, each code once.
+fn add_morphology(a: &mut Mention, more: Vec<String>) {
+    for m in more {
         if !a.morphology.contains(&m) {
             a.morphology.push(m);
         }
     }
-    a.end = b.end;
-    a.text = text[a.start..a.end].to_string();
-    a.value = a.value.or(b.value);
 }
